@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// ghostchat: a terminal chat client that runs Llama-family GGUF models on the CPU.
+///
+/// Dependencies point one way:
+/// `ghostchat` (app) → `Llama` → `Kernels` / `Tokenizer` / `GGUF`; `Kernels` → `CGhostKernels`.
+let package = Package(
+    name: "ghostchat",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ghostchat", targets: ["ghostchat"]),
+        .library(name: "Llama", targets: ["Llama"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // GGUF container format: memory-mapped reader, validating parser, writer.
+        .target(name: "GGUF"),
+        // SIMD inner loops that Swift cannot express (VNNI, maddubs, per-function targets).
+        .target(
+            name: "CGhostKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+        ),
+        // Quantized formats, dot products, matmul and the thread pool.
+        .target(name: "Kernels", dependencies: ["GGUF", "CGhostKernels"]),
+        // SentencePiece-style tokenizer read from the GGUF vocabulary.
+        .target(name: "Tokenizer", dependencies: ["GGUF"]),
+        // The Llama model: config, weights, run state, forward pass, sampling.
+        .target(name: "Llama", dependencies: ["GGUF", "Kernels", "Tokenizer"]),
+        .executableTarget(
+            name: "ghostchat",
+            dependencies: [
+                "Llama",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CGhostKernels", "GGUF"]),
+        .testTarget(name: "LlamaTests", dependencies: ["Llama", "GGUF", "Kernels", "Tokenizer"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+#include "ghost_kernels.h"
