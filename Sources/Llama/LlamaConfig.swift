@@ -1,0 +1,121 @@
+import GGUF
+
+/// The hyperparameters of a Llama-architecture model, read from GGUF metadata.
+public struct LlamaConfig: Sendable, Equatable {
+    /// Width of the residual stream (`embedding_length`).
+    public var dim: Int
+    /// Number of transformer blocks.
+    public var layerCount: Int
+    /// Hidden width of the feed-forward network.
+    public var ffnDim: Int
+    /// Query heads.
+    public var headCount: Int
+    /// Key/value heads (fewer than `headCount` for grouped-query attention).
+    public var kvHeadCount: Int
+    /// Width of one head.
+    public var headDim: Int
+    /// Vocabulary size (rows of `token_embd`).
+    public var vocabularySize: Int
+    /// Context length the model was trained with.
+    public var trainedContextLength: Int
+    /// RMSNorm epsilon.
+    public var rmsEpsilon: Float
+    /// RoPE base frequency.
+    public var ropeFreqBase: Float
+    /// RoPE position scale (1 / linear scaling factor).
+    public var ropeFreqScale: Float
+    /// How many dimensions of each head RoPE rotates.
+    public var ropeDimensions: Int
+
+    /// Query/key/value widths.
+    public var qDim: Int { headCount * headDim }
+    public var kvDim: Int { kvHeadCount * headDim }
+
+    /// Architectures whose GGUF files use the llama tensor layout.
+    public static let supportedArchitectures: Set<String> = ["llama", "mistral"]
+
+    public init(
+        dim: Int, layerCount: Int, ffnDim: Int, headCount: Int, kvHeadCount: Int, headDim: Int? = nil,
+        vocabularySize: Int, trainedContextLength: Int, rmsEpsilon: Float = 1e-5,
+        ropeFreqBase: Float = 10000, ropeFreqScale: Float = 1, ropeDimensions: Int? = nil
+    ) {
+        self.dim = dim
+        self.layerCount = layerCount
+        self.ffnDim = ffnDim
+        self.headCount = headCount
+        self.kvHeadCount = kvHeadCount
+        self.headDim = headDim ?? (headCount > 0 ? dim / headCount : 0)
+        self.vocabularySize = vocabularySize
+        self.trainedContextLength = trainedContextLength
+        self.rmsEpsilon = rmsEpsilon
+        self.ropeFreqBase = ropeFreqBase
+        self.ropeFreqScale = ropeFreqScale
+        self.ropeDimensions = ropeDimensions ?? self.headDim
+    }
+
+    /// Reads and checks the configuration of `file`.
+    public init(gguf file: GGUFFile) throws {
+        guard let arch = file.architecture else {
+            throw ModelError("\(file.path): no general.architecture; is this a model file?")
+        }
+        guard Self.supportedArchitectures.contains(arch) else {
+            throw ModelError("\(file.path): unsupported architecture '\(arch)' (ghostchat runs llama-architecture models)")
+        }
+        func required(_ key: String) throws -> Int {
+            guard let value = file.int("\(arch).\(key)") else {
+                throw ModelError("\(file.path): missing or non-integer metadata '\(arch).\(key)'")
+            }
+            return value
+        }
+        let dim = try required("embedding_length")
+        let heads = try required("attention.head_count")
+        guard let embedding = file.tensor(named: "token_embd.weight") else {
+            throw ModelError("\(file.path): no tensor 'token_embd.weight' (a vocabulary-only file cannot generate text)")
+        }
+        var scale: Float = 1
+        if let type = file.string("\(arch).rope.scaling.type") {
+            guard type == "linear" || type == "none" else {
+                throw ModelError("\(file.path): unsupported rope scaling '\(type)' (linear is supported)")
+            }
+            if type == "linear", let factor = file.double("\(arch).rope.scaling.factor"), factor > 0 { scale = Float(1 / factor) }
+        } else if let factor = file.double("\(arch).rope.scale_linear"), factor > 0 {
+            scale = Float(1 / factor)
+        }
+        self.init(
+            dim: dim,
+            layerCount: try required("block_count"),
+            ffnDim: try required("feed_forward_length"),
+            headCount: heads,
+            kvHeadCount: file.int("\(arch).attention.head_count_kv") ?? heads,
+            headDim: file.int("\(arch).attention.key_length") ?? (heads > 0 ? dim / heads : 0),
+            vocabularySize: embedding.dimensions.count == 2 ? embedding.dimensions[1] : 0,
+            trainedContextLength: try required("context_length"),
+            rmsEpsilon: Float(file.double("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5),
+            ropeFreqBase: Float(file.double("\(arch).rope.freq_base") ?? 10000),
+            ropeFreqScale: scale,
+            ropeDimensions: file.int("\(arch).rope.dimension_count")
+        )
+        try validate(path: file.path)
+    }
+
+    func validate(path: String) throws {
+        func fail(_ reason: String) -> ModelError { ModelError("\(path): \(reason)") }
+        guard dim > 0, layerCount > 0, ffnDim > 0, headCount > 0, kvHeadCount > 0, vocabularySize > 0 else {
+            throw fail("invalid shape (dim \(dim), layers \(layerCount), ffn \(ffnDim), heads \(headCount)/\(kvHeadCount), vocab \(vocabularySize))")
+        }
+        guard dim <= 1 << 16, layerCount <= 1024, ffnDim <= 1 << 18, headCount <= 1024, vocabularySize <= 1 << 22 else {
+            throw fail("absurd shape (dim \(dim), layers \(layerCount), ffn \(ffnDim), heads \(headCount), vocab \(vocabularySize))")
+        }
+        guard headCount % kvHeadCount == 0 else {
+            throw fail("head count \(headCount) is not a multiple of the KV head count \(kvHeadCount)")
+        }
+        guard headDim > 0, headDim % 2 == 0, headDim <= 1024 else { throw fail("head width \(headDim) is not supported") }
+        guard ropeDimensions > 0, ropeDimensions % 2 == 0, ropeDimensions <= headDim else {
+            throw fail("rope dimension count \(ropeDimensions) does not fit a head of \(headDim)")
+        }
+        guard trainedContextLength > 0 else { throw fail("context length \(trainedContextLength) is invalid") }
+        guard rmsEpsilon.isFinite, rmsEpsilon >= 0, ropeFreqBase.isFinite, ropeFreqBase > 0 else {
+            throw fail("invalid norm epsilon or rope base")
+        }
+    }
+}

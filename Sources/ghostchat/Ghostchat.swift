@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+
+/// The `ghostchat` command: subcommands for chatting, running and inspecting models.
+@main
+struct Ghostchat: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ghostchat",
+        abstract: "Chat with Llama-family GGUF models on your own CPU.",
+        version: "0.1.0",
+        subcommands: [
+            RunCommand.self, TokenizeCommand.self, PerplexityCommand.self,
+            InfoCommand.self, QuantizeCommand.self,
+        ]
+    )
+
+    /// Parses and runs, turning every failure into one line on stderr and exit status 1
+    /// (help and version requests exit 0 as usual).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("ghostchat: \(message)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+}

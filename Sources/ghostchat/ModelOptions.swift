@@ -1,0 +1,57 @@
+import ArgumentParser
+import Llama
+
+/// Options shared by the commands that load a model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: [.customShort("m"), .long], help: "Path to a GGUF model file.")
+    var model: String
+
+    @Option(name: [.customShort("c"), .customLong("ctx-size")], help: "Context length in tokens (default: the model's, at most 4096).")
+    var contextLength: Int?
+
+    @Option(name: [.customShort("t"), .long], help: "Worker threads (default: number of cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let c = contextLength, c < 1 { throw ValidationError("-c must be at least 1") }
+        if let t = threads, t < 1 { throw ValidationError("-t must be at least 1") }
+    }
+
+    func load(contextLength override: Int? = nil) throws -> LlamaModel {
+        try LlamaModel(path: model, contextLength: override ?? contextLength, threads: threads)
+    }
+}
+
+/// Sampling options with llama.cpp's names and defaults.
+struct SamplingOptions: ParsableArguments {
+    @Option(name: .customLong("temp"), help: "Temperature; 0 = greedy.")
+    var temperature: Float = 0.8
+    @Option(name: .customLong("top-k"), help: "Top-k; 0 = off.")
+    var topK: Int = 40
+    @Option(name: .customLong("top-p"), help: "Top-p; 1 = off.")
+    var topP: Float = 0.95
+    @Option(name: .customLong("min-p"), help: "Min-p; 0 = off.")
+    var minP: Float = 0.05
+    @Option(name: .customLong("repeat-penalty"), help: "Repetition penalty; 1 = off.")
+    var repeatPenalty: Float = 1.0
+    @Option(name: .customLong("repeat-last-n"), help: "Tokens the repetition penalty looks back over.")
+    var repeatLastN: Int = 64
+    @Option(name: .customLong("seed"), help: "Random seed (default: a new one each run).")
+    var seed: UInt64?
+
+    var settings: SamplerSettings {
+        var s = SamplerSettings()
+        s.temperature = temperature
+        s.topK = topK
+        s.topP = topP
+        s.minP = minP
+        s.repeatPenalty = repeatPenalty
+        s.repeatLastN = repeatLastN
+        s.seed = seed ?? UInt64.random(in: 0...UInt64.max)
+        return s
+    }
+
+    func validate() throws {
+        if let problem = settings.problem() { throw ValidationError(problem) }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+
+/// Drives the real `ghostchat` binary the way a user or script does.
+final class CommandLineTests: XCTestCase {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        // The test bundle sits in the build products directory, beside the executable.
+        var url = Bundle(for: CommandLineTests.self).bundleURL
+        while url.pathExtension == "xctest" || url.lastPathComponent == "Contents" || url.lastPathComponent == "MacOS" {
+            url.deleteLastPathComponent()
+        }
+        return url.appendingPathComponent("ghostchat")
+    }
+
+    func ghostchat(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func assertCleanFailure(_ result: Result, mentions: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.status, 1, "exit status; stderr: \(result.stderr)", file: file, line: line)
+        let lines = result.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "one error line, got: \(result.stderr)", file: file, line: line)
+        XCTAssertTrue(result.stderr.contains(mentions), "error mentions '\(mentions)': \(result.stderr)", file: file, line: line)
+        XCTAssertTrue(result.stdout.isEmpty, "nothing on stdout: \(result.stdout)", file: file, line: line)
+    }
+
+    func testTokenizeOnVocabularyOnlyFile() throws {
+        let vocab = try Fixtures.path("llama2-vocab.gguf")
+        XCTAssertEqual(try ghostchat(["tokenize", "-m", vocab, "Hello world"]).stdout, "1 15043 3186\n")
+        XCTAssertEqual(try ghostchat(["tokenize", "-m", vocab, "--no-bos", "Hello world"]).stdout, "15043 3186\n")
+        // Special-looking text stays text.
+        let special = try ghostchat(["tokenize", "-m", vocab, "--no-bos", "<s>[INST]"]).stdout
+        XCTAssertFalse(special.split(separator: " ").contains("1"))
+    }
+
+    func testRunGreedyMatchesLlamaCpp() throws {
+        let reference = try Fixtures.reference("tiny-llama-f16")
+        let prompt = reference.prompts[0]
+        let n = 8
+        let result = try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-f16.gguf"), "-p", prompt.text, "-n", "\(n)", "--temp", "0", "-t", "2"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, prompt.greedy_prefix_texts[n] + "\n")
+    }
+
+    func testRunSameSeedSameText() throws {
+        let model = try Fixtures.path("tiny-llama-q4_0.gguf")
+        let args = ["run", "-m", model, "-p", "Once upon a time", "-n", "12", "--seed", "42", "--temp", "1.0"]
+        let a = try ghostchat(args), b = try ghostchat(args)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout)
+        XCTAssertFalse(a.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+    }
+
+    func testPerplexityLastLine() throws {
+        let reference = try Fixtures.reference("tiny-llama-q8_0")
+        let result = try ghostchat(["perplexity", "-m", try Fixtures.path("tiny-llama-q8_0.gguf"), "-f", try Fixtures.path("essay.txt"), "-c", "128"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.hasPrefix("PPL = "), last)
+        let value = Double(last.dropFirst("PPL = ".count)) ?? 0
+        XCTAssertEqual(value, reference.perplexity.ppl, accuracy: reference.perplexity.ppl * 0.01)
+    }
+
+    func testInfoDescribesModel() throws {
+        let result = try ghostchat(["info", "-m", try Fixtures.path("tiny-llama-q4_0.gguf")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for needle in ["llama", "dim 256", "layers 2", "kv heads 2", "Q4_0", "Q6_K", "32000 tokens", "llama2", "512 tokens"] {
+            XCTAssertTrue(result.stdout.contains(needle), "info mentions \(needle):\n\(result.stdout)")
+        }
+        let vocab = try ghostchat(["info", "-m", try Fixtures.path("llama2-vocab.gguf")])
+        XCTAssertEqual(vocab.status, 0)
+        XCTAssertTrue(vocab.stdout.contains("vocabulary-only"))
+    }
+
+    func testBadInputGivesOneLineAndExitOne() throws {
+        assertCleanFailure(try ghostchat(["run", "-m", "/no/such/model.gguf", "-p", "hi"]), mentions: "/no/such/model.gguf")
+        assertCleanFailure(try ghostchat(["run", "--no-such-flag"]), mentions: "no-such-flag")
+        assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("llama2-vocab.gguf"), "-p", "hi"]), mentions: "token_embd")
+        assertCleanFailure(try ghostchat(["tokenize", "-m", "/etc/hostname", "x"]), mentions: "not a GGUF file")
+        assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-p", "hi", "--top-p", "3"]), mentions: "top-p")
+
+        // A model cut short in the middle of its weights.
+        let source = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("tiny-llama-q4_0.gguf")))
+        let truncated = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-truncated-\(getpid()).gguf")
+        try source.prefix(source.count / 2).write(to: truncated)
+        defer { try? FileManager.default.removeItem(at: truncated) }
+        assertCleanFailure(try ghostchat(["run", "-m", truncated.path, "-p", "hi"]), mentions: "truncated")
+    }
+
+    func testQuantizeOutputLoadsAndMatchesReferenceBlocks() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-quantize-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let f16 = try Fixtures.path("tiny-llama-f16.gguf")
+        for type in ["q8_0", "q4_0"] {
+            let out = directory.appendingPathComponent("tiny-\(type).gguf").path
+            let result = try ghostchat(["quantize", f16, out, type])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let run = try ghostchat(["run", "-m", out, "-p", "Hello", "-n", "4", "--temp", "0"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            try QuantizeComparison.assertBlocksMatch(ours: out, reference: try Fixtures.path("tiny-llama-\(type).gguf"))
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class LlamaPlaceholderTests: XCTestCase { func testNothing() {} }
