@@ -10,7 +10,7 @@ struct Ghostchat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, TokenizeCommand.self, PerplexityCommand.self,
-            InfoCommand.self, QuantizeCommand.self,
+            InfoCommand.self, QuantizeCommand.self, BenchCommand.self,
         ]
     )
 
