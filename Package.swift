@@ -11,9 +11,12 @@ let package = Package(
     products: [
         .executable(name: "ghostchat", targets: ["ghostchat"]),
         .library(name: "Llama", targets: ["Llama"]),
+        .library(name: "Chat", targets: ["Chat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // GGUF container format: memory-mapped reader, validating parser, writer.
@@ -29,10 +32,24 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         // The Llama model: config, weights, run state, forward pass, sampling.
         .target(name: "Llama", dependencies: ["GGUF", "Kernels", "Tokenizer"]),
+        // Session manager: chat templates, system presets, the context policy, transcripts.
+        // Depends only on the tokenizer and an engine protocol, so it builds and tests
+        // without the inference engine.
+        .target(
+            name: "Chat",
+            dependencies: [
+                "GGUF", "Tokenizer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            resources: [.copy("Resources/presets.toml")]
+        ),
+        // Puts the real `LlamaModel` behind Chat's engine protocol.
+        .target(name: "ChatLlama", dependencies: ["Chat", "Llama", "Tokenizer"]),
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama",
+                "Llama", "Chat", "ChatLlama",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +57,7 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "GGUF", "Kernels", "Tokenizer"]),
+        .testTarget(name: "ChatTests", dependencies: ["Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"]),
     ],
     swiftLanguageModes: [.v5]
 )
