@@ -7,6 +7,11 @@ import Tokenizer
 /// message, so the rendering is always a valid conversation in the template's format.
 /// Evicted exchanges stay evicted: bringing one back would change every later position and
 /// throw the cache away for nothing.
+///
+/// Once an eviction is needed, it frees `slack` extra positions (a quarter of the window after
+/// the system turn by default): every eviction shifts all later positions, so everything after
+/// the pinned prefix must be computed again; making room for several turns at once lets the
+/// following turns be normal ones that evaluate only their new tokens.
 public struct ContextPlanner {
     /// A finished exchange to place: user text and the reply's exact token ids.
     public struct Exchange: Sendable, Equatable {
@@ -25,10 +30,14 @@ public struct ContextPlanner {
     /// Positions kept free for the reply.
     public var reserve: Int
 
-    public init(renderer: TemplateRenderer, contextLength: Int, reserve: Int) {
+    /// Extra positions an eviction frees; nil: a quarter of the window after the system turn.
+    public var slack: Int?
+
+    public init(renderer: TemplateRenderer, contextLength: Int, reserve: Int, slack: Int? = nil) {
         self.renderer = renderer
         self.contextLength = contextLength
         self.reserve = reserve
+        self.slack = slack
     }
 
     /// The pinned system turn's tokens.
@@ -57,6 +66,7 @@ public struct ContextPlanner {
         let hasSystem = !system.isEmpty
         let pinned = pinnedTokens(system: system)
         var first = 0
+        let extra = slack ?? max(0, (contextLength - pinned.count - reserve) / 4)
         while true {
             let kept = live[first...]
             var tokens = pinned
@@ -68,7 +78,9 @@ public struct ContextPlanner {
             }
             let openStart = tokens.count
             tokens += openTokens(user, first: kept.isEmpty, hasSystem: hasSystem, system: system)
-            if tokens.count + reserve <= contextLength {
+            // Without eviction the turn only has to fit; once evicting, make room for more.
+            let needed = first == 0 ? reserve : reserve + extra
+            if tokens.count + needed <= contextLength || (first > 0 && first == live.count && tokens.count + reserve <= contextLength) {
                 return ContextPlan(tokens: tokens, pinnedCount: pinned.count, segments: segments,
                                    openRange: openStart..<tokens.count, newlyEvicted: live[..<first].map(\.index))
             }

@@ -64,7 +64,7 @@ public struct PresetLibrary: Sendable {
 
     /// Looks up "a+b+c"; throws naming the first unknown part.
     public func resolve(_ spec: String) throws -> [Preset] {
-        let names = spec.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let names = spec.split(separator: "+", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
             throw ChatError("empty preset name in '\(spec)'")
         }

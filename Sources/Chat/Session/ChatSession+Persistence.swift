@@ -9,7 +9,7 @@ extension ChatSession {
     }
 
     func persistMetadata() {
-        transcript.metadata.updatedAt = Date()
+        transcript.metadata.updatedAt = TranscriptDates.now()
         guard let store else { return }
         do { try store.save(metadata: transcript.metadata, title: title) } catch { storageFailed(error) }
     }

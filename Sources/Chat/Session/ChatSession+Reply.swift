@@ -77,7 +77,7 @@ extension ChatSession {
 
         var reply = TranscriptMessage(role: .assistant, content: generation.text, systemVersion: systemVersion)
         reply.createdAt = transcript.messages[userIndex].createdAt
-        reply.finishedAt = Date()
+        reply.finishedAt = TranscriptDates.now()
         reply.tokens = generation.tokens
         reply.tokenCount = generation.tokens.count
         reply.interrupted = generation.interrupted

@@ -98,12 +98,14 @@ public final class ChatSession {
         return n > 0 ? min(n, cap) : max(1, engine.contextLength / 4)
     }
 
-    var planner: ContextPlanner {
+    /// The context policy with this chat's template, context length and reserve.
+    public var planner: ContextPlanner {
         ContextPlanner(renderer: renderer, contextLength: engine.contextLength, reserve: reserve)
     }
 
-    /// Finished exchanges in order, with the transcript indices of their two messages.
-    func exchanges() -> [(exchange: ContextPlanner.Exchange, user: Int, assistant: Int, evicted: Bool)] {
+    /// Finished exchanges in order, with the transcript indices of their two messages and
+    /// whether they were evicted.
+    public func exchanges() -> [(exchange: ContextPlanner.Exchange, user: Int, assistant: Int, evicted: Bool)] {
         var result: [(ContextPlanner.Exchange, Int, Int, Bool)] = []
         var pendingUser: Int?
         for (i, message) in transcript.messages.enumerated() where message.kind == .message {

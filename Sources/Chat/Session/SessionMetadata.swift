@@ -19,7 +19,7 @@ public struct SessionMetadata: Sendable, Equatable, Codable {
     /// How many times a reply breaking a rule is regenerated.
     public var checkRetries: Int
 
-    public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = Date(), model: ModelInfo?, template: TemplateName,
+    public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = TranscriptDates.now(), model: ModelInfo?, template: TemplateName,
                 sampling: SamplingParameters, contextLength: Int, maxReplyTokens: Int,
                 reinforceSystem: Bool = false, checkReplies: Bool = false, checkRetries: Int = 2) {
         self.id = id

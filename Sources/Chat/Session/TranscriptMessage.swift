@@ -43,7 +43,7 @@ public struct TranscriptMessage: Sendable, Equatable, Codable {
     public var check: CheckOutcome?
     public var stats: TurnStats?
 
-    public init(role: ChatRole, content: String, createdAt: Date = Date(), systemVersion: Int) {
+    public init(role: ChatRole, content: String, createdAt: Date = TranscriptDates.now(), systemVersion: Int) {
         self.role = role
         self.content = content
         self.createdAt = createdAt

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Chat
+import Foundation
+
+/// `ghostchat sessions`: lists stored chats, newest first.
+struct SessionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessions",
+        abstract: "List stored chats (continue one with: ghostchat chat --resume ID)."
+    )
+
+    @Option(name: .long, help: "Show at most this many chats.")
+    var limit: Int?
+
+    func run() throws {
+        let store = try SessionStore()
+        var sessions = try store.list()
+        if let limit { sessions = Array(sessions.prefix(max(0, limit))) }
+        if sessions.isEmpty {
+            FileHandle.standardError.write(Data("ghostchat: no stored chats in \(store.url.deletingLastPathComponent().path)\n".utf8))
+            return
+        }
+        let dates = ISO8601DateFormatter()
+        for s in sessions {
+            let line = [s.id, dates.string(from: s.updatedAt), "\(s.messageCount) messages", s.modelFile ?? "-", s.template,
+                        TerminalSanitizer.sanitize(s.title)].joined(separator: "\t")
+            print(line)
+        }
+    }
+}
