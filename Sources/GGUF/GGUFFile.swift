@@ -39,7 +39,7 @@ public final class GGUFFile: @unchecked Sendable {
         var reader = ByteReader(file: mapping)
 
         guard mapping.count >= 4 else {
-            throw reader.error("not a GGUF file: \(mapping.count) bytes is too short for a GGUF header")
+            throw reader.error("not a GGUF file: \(mapping.count)-byte file is too short for a GGUF header")
         }
         let magic = try reader.read(UInt32.self, what: "magic")
         guard magic == Self.magic else {
@@ -71,7 +71,12 @@ public final class GGUFFile: @unchecked Sendable {
             let quoted = GGUFError.quote(key)
             guard metadataIndex[key] == nil else { throw reader.error("duplicate metadata key \(quoted) at offset \(keyOffset)") }
             let type = try reader.readValueType(what: "type of \(quoted)")
-            let value = try reader.readValue(of: type, file: mapping)
+            let value: GGUFValue
+            do {
+                value = try reader.readValue(of: type, file: mapping)
+            } catch let error as GGUFError {
+                throw reader.error("value of \(quoted): \(error.reason)")
+            }
             metadataIndex[key] = metadata.count
             metadata.append((key, value))
         }
@@ -87,9 +92,6 @@ public final class GGUFFile: @unchecked Sendable {
         }
         self.alignment = alignment
 
-        // No tensor can hold more elements than 8 per byte of the file (the densest type
-        // packs more than one bit per element), which also keeps every size far from overflow.
-        let maxElements = mapping.count.multipliedReportingOverflow(by: 8).overflow ? Int.max : mapping.count * 8
         struct RawInfo { var name: String; var dims: [Int]; var type: GGMLType; var offset: Int; var bytes: Int }
         var raw: [RawInfo] = []
         raw.reserveCapacity(tensorCount)
@@ -110,10 +112,8 @@ public final class GGUFFile: @unchecked Sendable {
                 guard d > 0 else {
                     throw reader.error("tensor \(quoted) has a dimension of 0")
                 }
-                guard d <= UInt64(maxElements),
-                      case let (product, false) = elements.multipliedReportingOverflow(by: Int(d)),
-                      product <= maxElements else {
-                    throw reader.error("tensor \(quoted) has dimensions \(dims.map(UInt64.init) + [d]) — more elements than the file can hold")
+                guard d <= UInt64(Int.max), case let (product, false) = elements.multipliedReportingOverflow(by: Int(d)) else {
+                    throw reader.error("tensor \(quoted) has dimensions \(dims.map(UInt64.init) + [d]) whose element count overflows")
                 }
                 elements = product
                 dims.append(Int(d))
@@ -122,12 +122,15 @@ public final class GGUFFile: @unchecked Sendable {
             guard let type = GGMLType(rawValue: rawType) else {
                 throw reader.error("tensor \(quoted) has unknown type \(rawType)")
             }
-            guard dims[0] % type.blockSize == 0, let bytes = type.byteCount(elements: elements) else {
+            guard dims[0] % type.blockSize == 0 else {
                 throw reader.error("tensor \(quoted) has rows of \(dims[0]) elements, not a whole number of \(type.name) blocks of \(type.blockSize)")
+            }
+            guard let bytes = type.byteCount(elements: elements) else {
+                throw reader.error("tensor \(quoted) has dimensions \(dims) whose size in bytes overflows")
             }
             let offset = try reader.read(UInt64.self, what: "offset of \(quoted)")
             guard offset <= UInt64(mapping.count) else {
-                throw reader.error("tensor \(quoted) data offset \(offset) is past the end of the file")
+                throw reader.error("tensor \(quoted) data offset \(offset) is past the end of the file (\(mapping.count) bytes): truncated or corrupt file")
             }
             guard Int(offset) % alignment == 0 else {
                 throw reader.error("tensor \(quoted) data offset \(offset) is not a multiple of the alignment \(alignment)")
@@ -141,14 +144,15 @@ public final class GGUFFile: @unchecked Sendable {
         let dataOffset = (infosEnd + alignment - 1) / alignment * alignment
         self.dataOffset = dataOffset
         if tensorCount > 0 && dataOffset > mapping.count {
-            throw reader.error("truncated: data section would start at \(dataOffset), file has \(mapping.count) bytes")
+            throw reader.error("truncated: tensor data would start at \(dataOffset), file has \(mapping.count) bytes")
         }
         let dataSize = max(0, mapping.count - dataOffset)
         var tensors: [GGUFTensorInfo] = []
         tensors.reserveCapacity(raw.count)
         for info in raw {
             guard info.offset <= dataSize, info.bytes <= dataSize - info.offset else {
-                throw reader.error("truncated: tensor \(GGUFError.quote(info.name)) (\(info.bytes) bytes at data offset \(info.offset)) extends past the end of the file")
+                let place = info.offset > dataSize ? "starts" : "(\(info.bytes) bytes) extends"
+                throw reader.error("tensor \(GGUFError.quote(info.name)) at data offset \(info.offset) \(place) past the end of the file (\(mapping.count) bytes, data from \(dataOffset)): truncated or corrupt file")
             }
             tensors.append(GGUFTensorInfo(
                 name: info.name, dimensions: info.dims, type: info.type,

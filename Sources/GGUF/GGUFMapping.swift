@@ -18,6 +18,7 @@ public final class GGUFMapping: @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+        guard !path.isEmpty else { throw GGUFError(path: path, reason: "cannot open: no file name given") }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw GGUFError(path: path, reason: "cannot open: \(Self.lastError())")
