@@ -111,9 +111,10 @@ public struct GGUFWriter {
             guard tensor.dimensions.allSatisfy({ $0 > 0 }), tensor.elementCount != nil else {
                 throw fail("tensor \(quoted) has dimensions \(tensor.dimensions)")
             }
-            guard tensor.dimensions[0] % tensor.type.blockSize == 0, tensor.byteCount > 0 else {
+            guard tensor.dimensions[0] % tensor.type.blockSize == 0 else {
                 throw fail("tensor \(quoted) has rows of \(tensor.dimensions[0]) elements, not a whole number of \(tensor.type.name) blocks of \(tensor.type.blockSize)")
             }
+            guard tensor.byteCount > 0 else { throw fail("tensor \(quoted) has dimensions \(tensor.dimensions) whose size in bytes overflows") }
         }
     }
 
