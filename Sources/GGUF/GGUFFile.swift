@@ -14,7 +14,8 @@ public final class GGUFFile: @unchecked Sendable {
     public let tensors: [GGUFTensorInfo]
     /// Alignment of tensor data (`general.alignment`, default 32).
     public let alignment: Int
-    /// Offset of the data section from the start of the file.
+    /// Offset of the data section from the start of the file: the end of the tensor table
+    /// rounded up to `alignment`. In a file without tensors it may lie past the end.
     public let dataOffset: Int
 
     private let metadataIndex: [String: Int]

@@ -231,6 +231,30 @@ final class GGUFMetadataTests: XCTestCase {
         XCTAssertEqual(file.string("after"), "still in sync")
     }
 
+    func testInvalidUTF8IsAcceptedAndRepaired() throws {
+        // llama.cpp accepts any bytes in strings; we do too, decoding bad sequences as U+FFFD.
+        let bad: [UInt8] = [0x61, 0xFF, 0x62, 0xE2, 0x96]
+        var b = GGUFByteBuilder()
+        b.header(tensorCount: 0, kvCount: 2)
+        b.kv("s", type: RawType.string) { $0.string(bytes: bad) }
+        b.kv("a", type: RawType.array) { $0.arrayHeader(elementType: RawType.string, count: 1); $0.string(bytes: bad) }
+        let path = try scratch.write(b.bytes)
+        let file = try GGUFFile(path: path)
+        XCTAssertEqual(file.string("s"), "a\u{FFFD}b\u{FFFD}")
+        XCTAssertEqual(file["a"]?.arrayValue?.strings, ["a\u{FFFD}b\u{FFFD}"])
+
+        // A copy keeps arrays byte for byte (they are copied raw) but writes the repaired
+        // form of a plain string value, so such a file is the same only after decoding.
+        let copyPath = scratch.path("copy.gguf")
+        try GGUFWriter(copying: file).write(to: copyPath)
+        let copy = try GGUFFile(path: copyPath)
+        XCTAssertEqual(copy.string("s"), file.string("s"))
+        XCTAssertEqual(copy["a"], file["a"])
+        let copied = [UInt8](try Data(contentsOf: URL(fileURLWithPath: copyPath)))
+        XCTAssertEqual(Array(copied.suffix(bad.count)), bad, "the array element is copied as it was")
+        XCTAssertNotEqual(copied, b.bytes)
+    }
+
     func testDeepestAllowedNestingParses() throws {
         // Eight levels of arrays, the innermost holding one u8: at the reader's limit.
         var b = GGUFByteBuilder()
