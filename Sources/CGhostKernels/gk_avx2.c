@@ -78,7 +78,7 @@ static void quant_q8_0_avx2(const float *x, gk_act_q8_0 *y, int64_t n) {
         for (int k = 0; k < 4; k++)
             q[k] = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v[k], mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
         const __m256i s = _mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]));
-        y[b].sum = hsum256i_avx2(s);
+        y[b].offset = -8 * hsum256i_avx2(s);
         // Pack 32 int32 → 32 int8 in order (packs interleave 128-bit lanes; undo with a permute).
         const __m256i p01 = _mm256_packs_epi32(q[0], q[1]);
         const __m256i p23 = _mm256_packs_epi32(q[2], q[3]);

@@ -61,7 +61,7 @@ static void quant_q8_0_avx512(const float *x, gk_act_q8_0 *y, int64_t n) {
         const __m512i q1 = _mm512_cvt_roundps_epi32(_mm512_mul_ps(v1, mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
         _mm_storeu_si128((__m128i *)y[b].qs, _mm512_cvtepi32_epi8(q0));
         _mm_storeu_si128((__m128i *)(y[b].qs + 16), _mm512_cvtepi32_epi8(q1));
-        y[b].sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+        y[b].offset = -8 * _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
     }
 }
 

@@ -3,6 +3,7 @@
 #include "gk_internal.h"
 
 const gk_kernel_table *gk_active = 0;
+float gk_fp16_table[65536];
 static int gk_active_path = -1;
 
 int gk_path_supported(int path) {
@@ -47,7 +48,10 @@ int gk_set_path(int path) {
 }
 
 // Runs before main so that every entry point can use gk_active without checking.
-__attribute__((constructor)) static void gk_init_dispatch(void) { gk_set_path(gk_best_path()); }
+__attribute__((constructor)) static void gk_init_dispatch(void) {
+    for (uint32_t h = 0; h < 65536; h++) gk_fp16_table[h] = gk_h2f((uint16_t)h);
+    gk_set_path(gk_best_path());
+}
 
 int gk_current_path(void) { return gk_active_path; }
 

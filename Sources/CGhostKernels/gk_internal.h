@@ -47,6 +47,10 @@ extern const gk_kernel_table gk_table_avx512;
 
 extern const gk_kernel_table *gk_active;
 
+/// fp16 bits → f32 for every half, so SIMD kernels can broadcast a block scale straight from
+/// memory (a load-port operation) instead of converting it on the busy shuffle port.
+extern float gk_fp16_table[65536];
+
 /// The active tile kernel for weights of `type`, or NULL.
 gk_tile_fn gk_tile_for(int type);
 

@@ -19,7 +19,7 @@ void gk_quantize_act_q8_0(const float *x, gk_act_q8_0 *y, int64_t n) {
             y[b].qs[j] = (int8_t)q;
             sum += q;
         }
-        y[b].sum = sum;
+        y[b].offset = -8 * sum;
     }
 }
 

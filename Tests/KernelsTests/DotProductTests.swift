@@ -75,13 +75,13 @@ final class DotProductTests: XCTestCase {
                     case .q8_0:
                         for b in 0..<n / 32 {
                             let d = p.load(fromByteOffset: 40 * b, as: Float.self)
-                            let sum = p.load(fromByteOffset: 40 * b + 4, as: Int32.self)
+                            let offset = p.load(fromByteOffset: 40 * b + 4, as: Int32.self)
                             var s: Int32 = 0
                             for j in 0..<32 {
                                 let q = Int8(bitPattern: p[40 * b + 8 + j]); s += Int32(q)
                                 deq[32 * b + j] = Double(d) * Double(q)
                             }
-                            XCTAssertEqual(sum, s)
+                            XCTAssertEqual(offset, -8 * s)
                         }
                     case .q4_K:
                         for b in 0..<n / 256 {

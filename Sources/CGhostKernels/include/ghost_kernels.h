@@ -68,10 +68,11 @@ int gk_dequantize(int type, const void *src, float *dst, int64_t n);
 int gk_quantize_ref(int type, const float *src, void *dst, int64_t n);
 
 /// Activation formats used internally by matmul, exposed for tests. Q8_0 activations are
-/// stored as `gk_act_q8_0` blocks (d already rounded through fp16; `sum` = Σ qs).
+/// stored as `gk_act_q8_0` blocks: d already rounded through fp16, and `offset` = −8·Σ qs,
+/// the term Q4_0's implicit −8 contributes, so Q4_0 kernels can use the unsigned nibbles.
 typedef struct {
     float d;
-    int32_t sum;
+    int32_t offset;
     int8_t qs[32];
 } gk_act_q8_0;
 
