@@ -28,7 +28,7 @@ public final class LlamaModel: @unchecked Sendable {
     public let batchSize: Int
     public let pool: ThreadPool
     /// Number of positions currently in the KV cache.
-    public private(set) var position = 0
+    public internal(set) var position = 0
 
     let cache: KVCache
     let state: RunState
