@@ -105,8 +105,9 @@ struct ByteReader {
             if let size = elementType.fixedSize {
                 try skip(count * size, what: "array data")
                 if elementType == .bool {
-                    for i in 0..<count where (base + start + i).load(as: UInt8.self) > 1 {
-                        throw error("bool array element at offset \(start + i) is neither 0 nor 1")
+                    for i in 0..<count {
+                        let byte = (base + start + i).load(as: UInt8.self)
+                        if byte > 1 { throw error("bool array element \(byte) at offset \(start + i) is neither 0 nor 1") }
                     }
                 }
             } else if elementType == .string {

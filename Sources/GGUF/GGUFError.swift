@@ -1,4 +1,4 @@
-/// Why a GGUF file could not be read. `description` is one line naming the file.
+/// Why a GGUF file could not be read or written. `description` is one line naming the file.
 public struct GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file the error is about.
     public var path: String
@@ -10,5 +10,30 @@ public struct GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
         self.reason = reason
     }
 
-    public var description: String { "\(path): \(reason)" }
+    /// `path: reason` on one line: names and keys taken from a file may hold newlines or
+    /// other control characters, which are shown escaped.
+    public var description: String { "\(Self.oneLine(path)): \(Self.oneLine(reason))" }
+
+    /// `text` with control characters escaped (`\n`, `\u{1b}` …).
+    static func oneLine(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.properties.generalCategory == .control
+                || scalar.properties.generalCategory == .lineSeparator
+                || scalar.properties.generalCategory == .paragraphSeparator:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A name or key taken from a file, quoted and shortened for an error message.
+    static func quote(_ name: String, limit: Int = 100) -> String {
+        name.utf8.count <= limit ? "'\(name)'" : "'\(name.prefix(limit / 2))…' (\(name.utf8.count) bytes)"
+    }
 }

@@ -32,4 +32,29 @@ extension GGUFFile {
 
     /// Total number of tensor elements (the parameter count).
     public var parameterCount: Int { tensors.reduce(0) { $0 + $1.elementCount } }
+
+    /// One line describing the file, for logs and model listings, e.g.
+    /// `model.gguf: GGUF v3, llama 'ghost-test', Q4_0, 7.3 M parameters in 21 tensors
+    /// (Q4_0 ×15, F32 ×5, Q6_K ×1), 25 metadata keys, 12.3 MiB`.
+    public var summary: String {
+        var parts = ["GGUF v\(version)"]
+        if let architecture {
+            parts.append(architecture + (modelName.map { " \(GGUFError.quote($0))" } ?? ""))
+        }
+        if let fileType { parts.append(fileType.name) }
+        let types = tensorTypeHistogram.map { "\($0.type.name) ×\($0.count)" }.joined(separator: ", ")
+        parts.append(tensors.isEmpty
+            ? "no tensors"
+            : "\(Self.scaled(parameterCount, [(1_000_000_000, " B"), (1_000_000, " M"), (1_000, " K")])) parameters in \(tensors.count) tensors (\(types))")
+        parts.append("\(metadata.count) metadata keys")
+        parts.append(Self.scaled(fileSize, [(1 << 30, " GiB"), (1 << 20, " MiB"), (1 << 10, " KiB")], unit: " bytes"))
+        return GGUFError.oneLine("\(path): " + parts.joined(separator: ", "))
+    }
+
+    /// `n` in the largest of `units` it reaches, with one decimal (`12.3 MiB`).
+    private static func scaled(_ n: Int, _ units: [(Int, String)], unit: String = "") -> String {
+        guard let (size, name) = units.first(where: { n >= $0.0 }) else { return "\(n)\(unit)" }
+        let tenths = (n * 10 + size / 2) / size
+        return "\(tenths / 10).\(tenths % 10)\(name)"
+    }
 }

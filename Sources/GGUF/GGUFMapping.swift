@@ -17,24 +17,28 @@ public final class GGUFMapping: @unchecked Sendable {
     /// Maps `path`. Throws a `GGUFError` naming the file if it cannot be opened or mapped.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+        guard !path.isEmpty else { throw GGUFError(path: path, reason: "cannot open: no file name given") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            throw GGUFError(path: path, reason: String(cString: strerror(errno)).lowercased())
+            throw GGUFError(path: path, reason: "cannot open: \(Self.lastError())")
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw GGUFError(path: path, reason: String(cString: strerror(errno)).lowercased())
+            throw GGUFError(path: path, reason: "cannot open: \(Self.lastError())")
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw GGUFError(path: path, reason: "not a regular file")
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw GGUFError(path: path, reason: "is a directory, not a GGUF file")
+        default: throw GGUFError(path: path, reason: "not a regular file")
         }
         count = Int(info.st_size)
         guard count > 0 else {
             throw GGUFError(path: path, reason: "file is empty")
         }
         guard let pointer = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else {
-            throw GGUFError(path: path, reason: "cannot map file: \(String(cString: strerror(errno)))")
+            throw GGUFError(path: path, reason: "cannot map file: \(Self.lastError())")
         }
         base = UnsafeRawPointer(pointer)
     }
@@ -43,10 +47,17 @@ public final class GGUFMapping: @unchecked Sendable {
         munmap(UnsafeMutableRawPointer(mutating: base), count)
     }
 
-    /// Asks the kernel to start reading `range` ahead of use.
+    /// Asks the kernel to start reading `count` bytes at `offset` ahead of use. The range is
+    /// clipped to the file.
     public func prefetch(offset: Int, count: Int) {
-        let page = 4096
-        let start = offset & ~(page - 1)
-        madvise(UnsafeMutableRawPointer(mutating: base + start), count + (offset - start), MADV_WILLNEED)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard offset >= 0, offset < self.count, count > 0, page > 0 else { return }
+        let end = offset + min(count, self.count - offset)
+        let start = offset - offset % page
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_WILLNEED)
+    }
+
+    static func lastError() -> String {
+        String(cString: strerror(errno)).lowercased()
     }
 }

@@ -161,8 +161,13 @@ public struct GGUFArray: Sendable, Equatable {
     /// The elements as floats (any numeric element type), or nil if not numeric.
     public var floats: [Float]? {
         if elementType == .float32, case .mapped(let file, let offset, _) = storage {
+            // The parser checked that `count * 4` bytes are in the file. The copy does not
+            // care about the (often unaligned) source address.
             var result = [Float](repeating: 0, count: count)
             result.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: file.base + offset, count: count * 4)) }
+            #if _endian(big)
+            for i in result.indices { result[i] = Float(bitPattern: UInt32(littleEndian: result[i].bitPattern)) }
+            #endif
             return result
         }
         let decoded = values.compactMap { $0.doubleValue.map(Float.init) }
@@ -178,4 +183,31 @@ public struct GGUFArray: Sendable, Equatable {
     public static func == (lhs: GGUFArray, rhs: GGUFArray) -> Bool {
         lhs.elementType == rhs.elementType && lhs.count == rhs.count && lhs.values == rhs.values
     }
+}
+
+extension GGUFValue: CustomStringConvertible {
+    /// A short rendering for messages: numbers as they are, strings quoted (long ones
+    /// shortened), arrays as their type and length (they are never decoded for this).
+    public var description: String {
+        switch self {
+        case .uint8(let v): return "\(v)"
+        case .int8(let v): return "\(v)"
+        case .uint16(let v): return "\(v)"
+        case .int16(let v): return "\(v)"
+        case .uint32(let v): return "\(v)"
+        case .int32(let v): return "\(v)"
+        case .float32(let v): return "\(v)"
+        case .bool(let v): return "\(v)"
+        case .string(let s): return GGUFError.quote(s)
+        case .array(let a): return a.description
+        case .uint64(let v): return "\(v)"
+        case .int64(let v): return "\(v)"
+        case .float64(let v): return "\(v)"
+        }
+    }
+}
+
+extension GGUFArray: CustomStringConvertible {
+    /// `[32000 × string]`.
+    public var description: String { "[\(count) × \(elementType)]" }
 }

@@ -28,7 +28,7 @@ public final class LlamaModel: @unchecked Sendable {
     public let batchSize: Int
     public let pool: ThreadPool
     /// Number of positions currently in the KV cache.
-    public private(set) var position = 0
+    public internal(set) var position = 0
 
     let cache: KVCache
     let state: RunState
@@ -75,10 +75,12 @@ public final class LlamaModel: @unchecked Sendable {
 
     /// Refuses models that cannot fit in physical memory (weights are mapped, so they
     /// would load, but every token would page them in from disk again).
-    static func checkMemory(file: GGUFFile, config: LlamaConfig, contextLength: Int) throws {
+    static func checkMemory(
+        file: GGUFFile, config: LlamaConfig, contextLength: Int,
+        available: Int = Int(ProcessInfo.processInfo.physicalMemory)
+    ) throws {
         let kvBytes = KVCache.byteCount(layerCount: config.layerCount, capacity: contextLength, kvDim: config.kvDim)
         let needed = file.fileSize + kvBytes
-        let available = Int(ProcessInfo.processInfo.physicalMemory)
         guard needed <= available else {
             func gib(_ n: Int) -> String { String(format: "%.1f GiB", Double(n) / Double(1 << 30)) }
             throw ModelError("\(file.path): model needs \(gib(needed)) (weights \(gib(file.fileSize)) + KV cache \(gib(kvBytes)) for \(contextLength) tokens) but this machine has \(gib(available)); try a smaller quantization or a smaller -c")

@@ -38,8 +38,9 @@ struct BenchCommand: ParsableCommand {
         var stddev: Double
 
         init(_ samples: [Double]) {
-            mean = samples.reduce(0, +) / Double(max(1, samples.count))
+            let mean = samples.reduce(0, +) / Double(max(1, samples.count))
             let variance = samples.count > 1 ? samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1) : 0
+            self.mean = mean
             stddev = variance.squareRoot()
         }
     }

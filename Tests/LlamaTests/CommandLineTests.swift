@@ -91,7 +91,7 @@ final class CommandLineTests: XCTestCase {
 
     func testBadInputGivesOneLineAndExitOne() throws {
         assertCleanFailure(try ghostchat(["run", "-m", "/no/such/model.gguf", "-p", "hi"]), mentions: "/no/such/model.gguf")
-        assertCleanFailure(try ghostchat(["run", "--no-such-flag"]), mentions: "no-such-flag")
+        assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-p", "hi", "--no-such-flag"]), mentions: "no-such-flag")
         assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("llama2-vocab.gguf"), "-p", "hi"]), mentions: "token_embd")
         assertCleanFailure(try ghostchat(["tokenize", "-m", "/etc/hostname", "x"]), mentions: "not a GGUF file")
         assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-p", "hi", "--top-p", "3"]), mentions: "top-p")

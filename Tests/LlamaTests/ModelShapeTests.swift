@@ -1,7 +1,7 @@
 import Foundation
 import GGUF
 import Kernels
-import Llama
+@testable import Llama
 import Tokenizer
 import XCTest
 
@@ -47,6 +47,26 @@ final class ModelShapeTests: XCTestCase {
             assertClose(batched, single.batched, tolerance: 1e-4)
             _ = name
         }
+    }
+
+    func testBF16AndF32WeightsRun() throws {
+        for type in [GGMLType.bf16, .f32] {
+            let path = try RandomModel(matrixType: type).write()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let (batched, stepwise) = try batchedAndStepwise(path)
+            assertClose(batched, stepwise)
+        }
+    }
+
+    func testModelTooLargeForMemoryIsRefusedClearly() throws {
+        let file = try GGUFFile(path: try Fixtures.path("tiny-llama-q4_0.gguf"))
+        let config = try LlamaConfig(gguf: file)
+        XCTAssertThrowsError(try LlamaModel.checkMemory(file: file, config: config, contextLength: 512, available: 1 << 20)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("model needs") && text.contains("this machine has"), text)
+            XCTAssertFalse(text.contains("\n"))
+        }
+        XCTAssertNoThrow(try LlamaModel.checkMemory(file: file, config: config, contextLength: 512, available: 1 << 30))
     }
 
     func testTiedEmbeddingsUseTokenEmbedding() throws {

@@ -1,1 +1,126 @@
-#pragma once
+#ifndef GHOST_KERNELS_H
+#define GHOST_KERNELS_H
+
+// Public C surface of the ghostchat CPU kernels. Everything is prefixed `gk_`.
+// Type ids use ggml's numbering (GGMLType.rawValue in Swift).
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    GK_TYPE_F32 = 0,
+    GK_TYPE_F16 = 1,
+    GK_TYPE_Q4_0 = 2,
+    GK_TYPE_Q8_0 = 8,
+    GK_TYPE_Q4_K = 12,
+    GK_TYPE_Q5_K = 13,
+    GK_TYPE_Q6_K = 14,
+    GK_TYPE_Q8_K = 15,
+    GK_TYPE_BF16 = 30,
+};
+
+enum {
+    GK_PATH_PORTABLE = 0,
+    GK_PATH_AVX2 = 1,
+    GK_PATH_AVX512_VNNI = 2,
+    GK_PATH_NEON = 3,
+};
+
+// MARK: - Dispatch
+
+/// 1 if this CPU (and build) can run `path`.
+int gk_path_supported(int path);
+/// The fastest supported path.
+int gk_best_path(void);
+/// The path in use (initially the best one).
+int gk_current_path(void);
+/// Switches every dispatched kernel to `path`; returns 0 (and changes nothing) if unsupported.
+int gk_set_path(int path);
+
+/// 1 if matmul/dequantize support weights of `type`.
+int gk_type_supported(int type);
+
+// MARK: - Half / bfloat16
+
+uint16_t gk_fp32_to_fp16(float f);
+float gk_fp16_to_fp32(uint16_t h);
+uint16_t gk_fp32_to_bf16(float f);
+float gk_bf16_to_fp32(uint16_t h);
+
+void gk_fp32_to_fp16_row(const float *src, uint16_t *dst, int64_t n);
+void gk_fp16_to_fp32_row(const uint16_t *src, float *dst, int64_t n);
+void gk_fp32_to_bf16_row(const float *src, uint16_t *dst, int64_t n);
+/// Σ a[i]·b[i] in f32.
+float gk_dot_f16(const uint16_t *a, const uint16_t *b, int64_t n);
+/// y[i] += alpha·x[i].
+void gk_axpy_f16(float alpha, const uint16_t *x, float *y, int64_t n);
+
+// MARK: - Blocks
+
+/// Dequantizes `n` elements of `type` (a whole number of blocks). Returns 0 for unsupported types.
+int gk_dequantize(int type, const void *src, float *dst, int64_t n);
+/// Reference (bit-exact with llama.cpp's reference quantizers) weight quantization for
+/// f32, f16, bf16, q8_0, q4_0. Returns 0 for other types.
+int gk_quantize_ref(int type, const float *src, void *dst, int64_t n);
+
+/// Activation formats used internally by matmul, exposed for tests. Q8_0 activations are
+/// stored as `gk_act_q8_0` blocks: d already rounded through fp16, and `offset` = −8·Σ qs,
+/// the term Q4_0's implicit −8 contributes, so Q4_0 kernels can use the unsigned nibbles.
+typedef struct {
+    float d;
+    int32_t offset;
+    int8_t qs[32];
+} gk_act_q8_0;
+
+typedef struct {
+    float d;
+    int8_t qs[256];
+    int16_t bsums[16];
+} gk_block_q8_K;
+
+void gk_quantize_act_q8_0(const float *x, gk_act_q8_0 *y, int64_t n);
+void gk_quantize_act_q8_K(const float *x, gk_block_q8_K *y, int64_t n);
+
+/// Bytes of one quantized activation row of `cols` elements for weights of `type`.
+size_t gk_act_row_size(int type, int64_t cols);
+/// Quantizes one activation row to the dot type of `type`.
+void gk_quantize_act(int type, const float *x, void *y, int64_t cols);
+
+/// Dot products of `nr` weight rows (row stride `wstride` bytes) with `nt` quantized
+/// activation rows (stride `astride` bytes), `n` columns: out[t*ostride + r].
+/// nr, nt in 1...4.
+void gk_dot_tile(int type, int64_t n, const void *w, size_t wstride, int nr, const void *a,
+                 size_t astride, int nt, float *out, size_t ostride);
+
+// MARK: - Thread pool
+
+typedef struct gk_pool gk_pool;
+typedef void (*gk_task_fn)(void *ctx, int64_t index);
+
+/// Starts `threads - 1` workers; the caller of gk_pool_run is the remaining one.
+gk_pool *gk_pool_create(int threads);
+void gk_pool_destroy(gk_pool *pool);
+int gk_pool_threads(const gk_pool *pool);
+/// Runs fn(ctx, i) for every i in [0, count) on all threads; returns when all are done.
+void gk_pool_run(gk_pool *pool, int64_t count, gk_task_fn fn, void *ctx);
+/// How long idle workers spin before sleeping (microseconds).
+void gk_pool_set_spin_us(gk_pool *pool, int us);
+
+// MARK: - Matmul
+
+/// Scratch bytes needed by gk_matmul.
+size_t gk_matmul_scratch_size(int type, int64_t cols, int64_t tokens);
+/// out[t*rows + r] = Σ_c W[r,c]·x[t*cols + c]. `scratch` must hold gk_matmul_scratch_size
+/// bytes, 64-byte aligned. Returns 0 for unsupported types.
+int gk_matmul(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols, const float *x,
+              int64_t tokens, float *out, void *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

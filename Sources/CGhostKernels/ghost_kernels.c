@@ -1,1 +1,0 @@
-#include "ghost_kernels.h"

@@ -1,0 +1,106 @@
+import CGhostKernels
+import GGUF
+import Kernels
+import XCTest
+
+/// Every dot type on every available SIMD path against the Swift reference
+/// (dequantize weights and quantized activations, dot in Double).
+final class DotProductTests: XCTestCase {
+    static let weightTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_K, .q5_K, .q6_K]
+
+    func testEveryPathMatchesReference() {
+        var rng = SeededRNG(seed: 42)
+        let pool = ThreadPool(threads: 1)
+        let scratch = MatMulScratch()
+        var checked = 0
+        var paths: [String] = []
+        forEachPath { path in
+            paths.append(path)
+            for type in Self.weightTypes {
+                let lengths = type.blockSize == 1 ? [1, 15, 17, 100, 256, 2048] : type.blockSize == 32 ? [32, 224, 2048] : [256, 768, 2048]
+                for n in lengths {
+                    for (wp, ap) in [(RandomWeights.Pattern.random, RandomWeights.Pattern.random), (.zero, .random),
+                                     (.random, .zero), (.extreme, .extreme), (.extreme, .random)] {
+                        let rows = 5
+                        let w = RandomWeights.make(type, rows: rows, columns: n, rng: &rng, pattern: wp)
+                        let x = randomActivation(n, rng: &rng, pattern: ap)
+                        var out = [Float](repeating: .nan, count: rows)
+                        w.withUnsafeBytes { wb in
+                            let m = WeightMatrix(type: type, rows: rows, columns: n, data: wb.baseAddress!)
+                            Kernels.matmul(m, input: x, tokens: 1, output: &out, pool: pool, scratch: scratch)
+                            let a = Reference.quantizedActivation(x, for: type)
+                            for r in 0..<rows {
+                                let wr = Reference.dequantize(wb.baseAddress! + r * m.rowByteCount, type, n)
+                                var exact = 0.0, magnitude = 0.0
+                                for i in 0..<n { exact += wr[i] * a[i]; magnitude += abs(wr[i] * a[i]) }
+                                let err = abs(Double(out[r]) - exact)
+                                checked += 1
+                                // Float accumulation: error bounded by a few ulps of the sum of |terms|.
+                                XCTAssertLessThanOrEqual(err, 2e-6 * magnitude + 1e-30,
+                                                         "\(path) \(type.name) n=\(n) \(wp)/\(ap) row \(r): got \(out[r]) want \(exact)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        print("dot products checked: \(checked) on paths \(paths)")
+        XCTAssertGreaterThan(checked, 0)
+    }
+
+    /// The SIMD activation quantizers must produce byte-identical blocks to the portable one
+    /// (and hence to llama.cpp's x86 quantizer, which the reference restates).
+    func testActivationQuantizersAgreeAcrossPaths() {
+        var rng = SeededRNG(seed: 7)
+        let n = 2048
+        var inputs = [randomActivation(n, rng: &rng), randomActivation(n, rng: &rng, pattern: .zero),
+                      randomActivation(n, rng: &rng, pattern: .extreme)]
+        // amax 127 makes the scale exactly 1, so the x.5 values are exact rounding ties.
+        inputs.append((0..<n).map { i in i % 32 == 0 ? 127 : Float(i % 32 - 16) + 0.5 })
+        for type in [GGMLType.q8_0, .q4_K, .f16, .bf16] {
+            let size = gk_act_row_size(Int32(type.rawValue), Int64(n))
+            for x in inputs {
+                var results: [[UInt8]] = []
+                forEachPath { _ in
+                    var buf = [UInt8](repeating: 0, count: size)
+                    gk_quantize_act(Int32(type.rawValue), x, &buf, Int64(n))
+                    results.append(buf)
+                }
+                for r in results.dropFirst() { XCTAssertEqual(r, results[0], "\(type.name)") }
+                // And the values are the reference's.
+                let ref = Reference.quantizedActivation(x, for: type)
+                var deq = [Double](repeating: 0, count: n)
+                results[0].withUnsafeBytes { p in
+                    switch type {
+                    case .q8_0:
+                        for b in 0..<n / 32 {
+                            let d = p.load(fromByteOffset: 40 * b, as: Float.self)
+                            let offset = p.load(fromByteOffset: 40 * b + 4, as: Int32.self)
+                            var s: Int32 = 0
+                            for j in 0..<32 {
+                                let q = Int8(bitPattern: p[40 * b + 8 + j]); s += Int32(q)
+                                deq[32 * b + j] = Double(d) * Double(q)
+                            }
+                            XCTAssertEqual(offset, -8 * s)
+                        }
+                    case .q4_K:
+                        for b in 0..<n / 256 {
+                            let d = p.load(fromByteOffset: 292 * b, as: Float.self)
+                            for g in 0..<16 {
+                                var s = 0
+                                for l in 0..<16 {
+                                    let q = Int8(bitPattern: p[292 * b + 4 + 16 * g + l]); s += Int(q)
+                                    deq[256 * b + 16 * g + l] = Double(d) * Double(q)
+                                }
+                                XCTAssertEqual(Int(p.loadUnaligned(fromByteOffset: 292 * b + 260 + 2 * g, as: Int16.self)), s)
+                            }
+                        }
+                    default:
+                        deq = Reference.dequantize(p.baseAddress!, type, n)
+                    }
+                }
+                XCTAssertEqual(deq, ref, "\(type.name)")
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class KernelsPlaceholderTests: XCTestCase { func testNothing() {} }
