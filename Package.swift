@@ -4,7 +4,8 @@ import PackageDescription
 /// ghostchat: a terminal chat client that runs Llama-family GGUF models on the CPU.
 ///
 /// Dependencies point one way:
-/// `ghostchat` (app) → `Llama` → `Kernels` / `Tokenizer` / `GGUF`; `Kernels` → `CGhostKernels`.
+/// `ghostchat` (app) → `ChatLlama` → `Chat` + `Llama`; `Llama` → `Kernels` / `Tokenizer` / `GGUF`;
+/// `Chat` → `Tokenizer` / `GGUF` (never the engine); `Kernels` → `CGhostKernels`.
 let package = Package(
     name: "ghostchat",
     platforms: [.macOS(.v13)],
