@@ -19,6 +19,12 @@ extension ChatSession {
         do { try store.save(message: transcript.messages[index], seq: index, session: transcript.metadata.id) } catch { storageFailed(error) }
     }
 
+    func persistAll() {
+        transcript.metadata.updatedAt = TranscriptDates.now()
+        guard let store else { return }
+        do { try store.save(transcript: transcript, title: title) } catch { storageFailed(error) }
+    }
+
     /// Storage is a convenience: losing it must not lose the chat, which goes on in memory
     /// (and can still be exported with /save).
     private func storageFailed(_ error: Error) {

@@ -69,9 +69,9 @@ public final class ChatSession {
         if let saved = transcript.metadata.model, saved.headerHash != engine.modelInfo.headerHash {
             setupWarnings.append("this chat was made with \(saved.fileName) (header \(saved.headerHash)); continuing with \(engine.modelInfo.fileName)")
         }
-        if newID || store != nil {
-            persistMetadata()
-            for index in self.transcript.messages.indices { persist(messageAt: index) }
+        if newID {
+            // A loaded export becomes a chat of its own in the store, written in one go.
+            persistAll()
         }
     }
 

@@ -89,14 +89,31 @@ public final class SessionStore {
     public func save(message: TranscriptMessage, seq: Int, session id: String) throws {
         let json = String(decoding: try Transcript.makeEncoder(pretty: false).encode(message), as: UTF8.self)
         try write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO message (sessionId, seq, role, kind, content, createdAt, finishedAt, systemVersion,
-                  tokenCount, evicted, interrupted, seed, json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, seq, message.role.rawValue, message.kind.rawValue, message.content, message.createdAt,
-                                 message.finishedAt, message.systemVersion, message.tokenCount, message.evicted,
-                                 message.interrupted, message.seed.map { String($0) }, json])
-            try db.execute(sql: "UPDATE session SET updatedAt = ? WHERE id = ?", arguments: [Date(), id])
+            try Self.insert(message, json: json, seq: seq, session: id, into: db)
+            try db.execute(sql: "UPDATE session SET updatedAt = ? WHERE id = ?", arguments: [TranscriptDates.now(), id])
+        }
+    }
+
+    private static func insert(_ message: TranscriptMessage, json: String, seq: Int, session id: String, into db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO message (sessionId, seq, role, kind, content, createdAt, finishedAt, systemVersion,
+              tokenCount, evicted, interrupted, seed, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, seq, message.role.rawValue, message.kind.rawValue, message.content, message.createdAt,
+                             message.finishedAt, message.systemVersion, message.tokenCount, message.evicted,
+                             message.interrupted, message.seed.map { String($0) }, json])
+    }
+
+    /// Stores a whole chat in one transaction (a loaded export becoming a stored chat).
+    public func save(transcript: Transcript, title: String) throws {
+        try save(metadata: transcript.metadata, title: title)
+        let encoder = Transcript.makeEncoder(pretty: false)
+        let rows = try transcript.messages.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let id = transcript.metadata.id
+        try write { db in
+            for (seq, message) in transcript.messages.enumerated() {
+                try Self.insert(message, json: rows[seq], seq: seq, session: id, into: db)
+            }
         }
     }
 
