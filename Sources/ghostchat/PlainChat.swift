@@ -31,10 +31,13 @@ struct PlainChat {
             guard !message.allSatisfy(\.isWhitespace) else { continue }
             interrupt.target = session.cancellation
             do {
+                // A checked reply may be thrown away and generated again; stdout must only
+                // ever hold the reply that counts, so checked replies are printed whole.
+                let buffered = session.metadata.checkReplies && !session.system.rules.isEmpty
                 let result = try session.reply(to: message) { piece in
-                    console.reply(TerminalSanitizer.sanitize(piece))
+                    if !buffered { console.reply(TerminalSanitizer.sanitize(piece)) }
                 }
-                console.reply("\n")
+                console.reply((buffered ? TerminalSanitizer.sanitize(result.text) : "") + "\n")
                 if result.interrupted { console.notice("reply interrupted; what was generated is kept") }
                 if let check = result.check, !check.passed {
                     console.notice("the reply still breaks a rule after \(check.violations.count) attempts: \((check.violations.last ?? nil) ?? "")")

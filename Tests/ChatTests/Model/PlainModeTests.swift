@@ -133,6 +133,11 @@ final class PlainModeTests: XCTestCase {
         let result = try GhostchatProcess.run(try chatArguments([]), input: input, home: home)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdoutLines.count, 2, "two replies, nothing else on stdout")
+        // The checked reply on stdout is the accepted attempt only.
+        let store = try SessionStore(directory: home.appendingPathComponent("data"))
+        let stored = try store.load(id: try store.resolve("last"))
+        XCTAssertEqual(result.stdoutLines[1], stored.messages.last?.content)
+        XCTAssertEqual(stored.messages.last?.check?.violations.count, 2)
         for mention in ["cannot write /nonexistent-dir/x.json", "klingon", "unknown command /frobnicate", "usage: /check",
                         "pinned system turn", "tokens evaluated", "system message v2", "checking on"] {
             XCTAssertTrue(result.stderr.contains(mention), "missing '\(mention)' in: \(result.stderr)")
