@@ -66,7 +66,7 @@ size_t gk_act_row_size(int type, int64_t cols) {
     case GK_TYPE_F32: return (size_t)cols * 4;
     case GK_TYPE_F16: case GK_TYPE_BF16: return (size_t)cols * 2;
     case GK_TYPE_Q4_0: case GK_TYPE_Q8_0: return (size_t)(cols / GK_QK) * sizeof(gk_act_q8_0);
-    case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: return (size_t)(cols / GK_QKK) * sizeof(gk_block_q8_K);
+    case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: return (size_t)(cols / GK_QKK) * sizeof(gk_act_q8_K);
     default: return 0;
     }
 }
