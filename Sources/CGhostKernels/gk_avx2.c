@@ -12,6 +12,7 @@
 #define GK_DPBUSD(acc, u, s) _mm256_add_epi32((acc), _mm256_madd_epi16(_mm256_maddubs_epi16((u), (s)), _mm256_set1_epi16(1)))
 #define GK_DPWSSD(acc, x, y) _mm256_add_epi32((acc), _mm256_madd_epi16((x), (y)))
 #define GK_SUFFIX(name) name##_avx2
+#define GK_OPAQUE(v) __asm__("" : "+x"(v))
 #include "gk_x86_quant.inc"
 
 // MARK: Float tiles (8 lanes; scalar tail)

@@ -10,6 +10,7 @@
 #define GK_DPBUSD(acc, u, s) _mm256_dpbusd_epi32((acc), (u), (s))
 #define GK_DPWSSD(acc, x, y) _mm256_dpwssd_epi32((acc), (x), (y))
 #define GK_SUFFIX(name) name##_avx512
+#define GK_OPAQUE(v) __asm__("" : "+v"(v))
 #include "gk_x86_quant.inc"
 
 // MARK: Float tiles (16 lanes; masked loads for the tail so any length works)

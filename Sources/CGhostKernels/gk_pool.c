@@ -61,7 +61,10 @@ static void run_tasks(gk_pool *p) {
     }
 }
 
-/// Spins until `cond(p)` holds or the spin budget runs out; returns whether it holds.
+/// Spins until `expr` holds or the spin budget runs out; evaluates to whether it holds.
+/// After the first few microseconds each check also yields the CPU: on an oversubscribed
+/// machine the thread being waited for may be descheduled, and spinning would only keep
+/// it off the core for longer.
 #define SPIN_UNTIL(p, expr)                                                                        \
     ({                                                                                             \
         int ok_ = 0;                                                                               \
@@ -74,6 +77,7 @@ static void run_tasks(gk_pool *p) {
                 const uint64_t t_ = now_ns();                                                      \
                 if (start_ == 0) start_ = t_;                                                      \
                 else if (t_ - start_ > limit_) break;                                              \
+                else if (t_ - start_ > 5000) sched_yield();                                        \
             }                                                                                      \
         }                                                                                          \
         ok_;                                                                                       \
