@@ -62,10 +62,11 @@ static void run_tasks(gk_pool *p) {
 }
 
 /// Spins until `expr` holds or the spin budget runs out; evaluates to whether it holds.
-/// After the first few microseconds each check also yields the CPU: on an oversubscribed
-/// machine the thread being waited for may be descheduled, and spinning would only keep
-/// it off the core for longer.
-#define SPIN_UNTIL(p, expr)                                                                        \
+/// With `yield_after_ns` > 0, checks after that long also yield the CPU: when the caller
+/// waits for a worker that was descheduled on an oversubscribed machine, spinning would
+/// only keep it off the core for longer. Idle workers never yield, or on a busy machine
+/// they would give away their timeslice and miss the next job.
+#define SPIN_UNTIL(p, expr, yield_after_ns)                                                        \
     ({                                                                                             \
         int ok_ = 0;                                                                               \
         const uint64_t limit_ = (uint64_t)atomic_load_explicit(&(p)->spin_us, memory_order_relaxed) * 1000u; \
@@ -77,7 +78,7 @@ static void run_tasks(gk_pool *p) {
                 const uint64_t t_ = now_ns();                                                      \
                 if (start_ == 0) start_ = t_;                                                      \
                 else if (t_ - start_ > limit_) break;                                              \
-                else if (t_ - start_ > 5000) sched_yield();                                        \
+                else if ((yield_after_ns) > 0 && t_ - start_ > (yield_after_ns)) sched_yield();    \
             }                                                                                      \
         }                                                                                          \
         ok_;                                                                                       \
@@ -87,7 +88,7 @@ static void *worker_main(void *arg) {
     gk_pool *p = arg;
     uint64_t seen = 0;
     for (;;) {
-        if (!SPIN_UNTIL(p, atomic_load_explicit(&p->generation, memory_order_acquire) != seen)) {
+        if (!SPIN_UNTIL(p, atomic_load_explicit(&p->generation, memory_order_acquire) != seen, 0)) {
             pthread_mutex_lock(&p->lock);
             atomic_fetch_add(&p->sleepers, 1);
             while (atomic_load(&p->generation) == seen) pthread_cond_wait(&p->wake, &p->lock);
@@ -164,7 +165,7 @@ void gk_pool_run(gk_pool *p, int64_t count, gk_task_fn fn, void *ctx) {
     atomic_store_explicit(&p->pending, p->threads - 1, memory_order_relaxed);
     publish(p);
     run_tasks(p);
-    if (!SPIN_UNTIL(p, atomic_load_explicit(&p->pending, memory_order_acquire) == 0)) {
+    if (!SPIN_UNTIL(p, atomic_load_explicit(&p->pending, memory_order_acquire) == 0, 50000)) {
         pthread_mutex_lock(&p->lock);
         atomic_store(&p->caller_sleeping, 1);
         while (atomic_load(&p->pending) != 0) pthread_cond_wait(&p->done, &p->lock);
