@@ -57,6 +57,11 @@ final class DotProductTests: XCTestCase {
                       randomActivation(n, rng: &rng, pattern: .extreme)]
         // amax 127 makes the scale exactly 1, so the x.5 values are exact rounding ties.
         inputs.append((0..<n).map { i in i % 32 == 0 ? 127 : Float(i % 32 - 16) + 0.5 })
+        // Equal magnitudes of opposite sign: Q8_K takes the sign of the first one.
+        inputs.append((0..<n).map { (i: Int) -> Float in
+            if i % 7 == 3 { return i % 2 == 0 ? 5 : -5 }
+            return Float(i % 5) * 0.3
+        })
         for type in [GGMLType.q8_0, .q4_K, .f16, .bf16] {
             let size = gk_act_row_size(Int32(type.rawValue), Int64(n))
             for x in inputs {
