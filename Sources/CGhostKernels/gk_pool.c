@@ -31,6 +31,7 @@ struct gk_pool {
     _Atomic int sleepers;              // workers blocked on wake
     _Atomic int caller_sleeping;
     _Atomic int stop;
+    _Atomic int busy;  // a job is in flight (nested or concurrent calls run inline)
     _Atomic int spin_us;
 
     pthread_mutex_t lock;
@@ -154,7 +155,8 @@ void gk_pool_set_spin_us(gk_pool *p, int us) { atomic_store(&p->spin_us, us < 0 
 
 void gk_pool_run(gk_pool *p, int64_t count, gk_task_fn fn, void *ctx) {
     if (count <= 0) return;
-    if (p->threads == 1 || count == 1) {
+    // A job from inside a job (or from a second thread) can't use the workers: run it here.
+    if (p->threads == 1 || count == 1 || atomic_exchange_explicit(&p->busy, 1, memory_order_acquire)) {
         for (int64_t i = 0; i < count; i++) fn(ctx, i);
         return;
     }
@@ -172,4 +174,5 @@ void gk_pool_run(gk_pool *p, int64_t count, gk_task_fn fn, void *ctx) {
         atomic_store(&p->caller_sleeping, 0);
         pthread_mutex_unlock(&p->lock);
     }
+    atomic_store_explicit(&p->busy, 0, memory_order_release);
 }

@@ -32,6 +32,18 @@ final class ThreadPoolTests: XCTestCase {
         XCTAssertEqual(counter[2], 2500)
     }
 
+    /// Nested use isn't parallel, but must still run everything exactly once.
+    func testNestedCallsRunInline() {
+        let pool = ThreadPool(threads: 2)
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+        hits.initialize(repeating: 0, count: 64)
+        defer { hits.deallocate() }
+        for _ in 0..<100 {
+            pool.parallelFor(8) { i in pool.parallelFor(8) { j in hits[i * 8 + j] += 1 } }
+        }
+        for i in 0..<64 { XCTAssertEqual(hits[i], 100) }
+    }
+
     /// Workers that went to sleep (spin budget exhausted) are woken for the next job.
     func testWakesSleepingWorkers() {
         let pool = ThreadPool(threads: 2)

@@ -109,6 +109,8 @@ gk_pool *gk_pool_create(int threads);
 void gk_pool_destroy(gk_pool *pool);
 int gk_pool_threads(const gk_pool *pool);
 /// Runs fn(ctx, i) for every i in [0, count) on all threads; returns when all are done.
+/// A call made while another is in flight (nested, or from another thread) runs serially
+/// on the calling thread.
 void gk_pool_run(gk_pool *pool, int64_t count, gk_task_fn fn, void *ctx);
 /// How long idle workers spin before sleeping (microseconds).
 void gk_pool_set_spin_us(gk_pool *pool, int us);
