@@ -44,6 +44,10 @@ extern const gk_kernel_table gk_table_portable;
 extern const gk_kernel_table gk_table_avx2;
 extern const gk_kernel_table gk_table_avx512;
 #endif
+#if defined(__aarch64__) || defined(GK_NEON_EMULATE)
+extern const gk_kernel_table gk_table_neon;     // without the dot-product extension
+extern const gk_kernel_table gk_table_neondot;  // with sdot (ARMv8.2 dotprod)
+#endif
 
 extern const gk_kernel_table *gk_active;
 
