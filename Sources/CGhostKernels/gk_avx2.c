@@ -37,6 +37,7 @@ GK_INLINE float sc_bf16(const uint16_t *p) { return gk_bf2f(*p); }
             __m256 av[4];                                                                          \
             for (int t = 0; t < NT; t++) av[t] = LOAD(GK_ROW(a, as, t, T) + i);                    \
             for (int r = 0; r < NR; r++) {                                                         \
+                if ((i * sizeof(T)) % 64 == 0) GK_PREFETCH_NEXT(GK_ROW(w, ws, r, T) + i, NR, ws);  \
                 const __m256 wv = LOAD(GK_ROW(w, ws, r, T) + i);                                   \
                 for (int t = 0; t < NT; t++) acc[r][t] = _mm256_fmadd_ps(wv, av[t], acc[r][t]);    \
             }                                                                                      \

@@ -34,6 +34,7 @@ GK_INLINE __m512 load_bf16_512(const uint16_t *p, __mmask16 m) {
             __m512 av[4];                                                                          \
             for (int t = 0; t < NT; t++) av[t] = LOAD(GK_ROW(a, as, t, T) + i, m);                 \
             for (int r = 0; r < NR; r++) {                                                         \
+                if (sizeof(T) == 4 || (i & 31) == 0) GK_PREFETCH_NEXT(GK_ROW(w, ws, r, T) + i, NR, ws); \
                 const __m512 wv = LOAD(GK_ROW(w, ws, r, T) + i, m);                                \
                 for (int t = 0; t < NT; t++) acc[r][t] = _mm512_fmadd_ps(wv, av[t], acc[r][t]);    \
             }                                                                                      \

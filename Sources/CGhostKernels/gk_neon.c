@@ -54,6 +54,7 @@ static inline __attribute__((always_inline)) int32x4_t gk_sdot_emul(int32x4_t ac
 
 #define GK_INLINE static inline __attribute__((always_inline))
 #define GK_ROW(base, stride, i, T) ((const T *)((const char *)(base) + (size_t)(i) * (stride)))
+#define GK_PREFETCH_NEXT(p, NR, ws) __builtin_prefetch((const char *)(p) + (size_t)(NR) * (ws))
 
 // MARK: Float tiles (4 lanes × 2 per step; scalar tail)
 
@@ -75,6 +76,7 @@ GK_INLINE float sc_bf16(const uint16_t *p) { return gk_bf2f(*p); }
             float32x4_t av[4];                                                                     \
             for (int t = 0; t < NT; t++) av[t] = LOAD(GK_ROW(a, as, t, T) + i);                    \
             for (int r = 0; r < NR; r++) {                                                         \
+                if ((i * sizeof(T)) % 64 == 0) GK_PREFETCH_NEXT(GK_ROW(w, ws, r, T) + i, NR, ws);  \
                 const float32x4_t wv = LOAD(GK_ROW(w, ws, r, T) + i);                              \
                 for (int t = 0; t < NT; t++) acc[r][t] = vfmaq_f32(acc[r][t], wv, av[t]);          \
             }                                                                                      \
