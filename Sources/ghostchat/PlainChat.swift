@@ -8,6 +8,7 @@ struct PlainChat {
     var session: ChatSession
     let presets: PresetLibrary
     let console: Console
+    private var interrupt: InterruptHandler?
 
     init(session: ChatSession, presets: PresetLibrary, console: Console) {
         self.session = session
@@ -16,7 +17,7 @@ struct PlainChat {
     }
 
     mutating func run() {
-        let interrupt = InterruptHandler()
+        interrupt = InterruptHandler()
         attach()
         if console.interactive { console.notice("chat \(session.id); /help for commands, end of input to quit") }
         while let text = readMessage() {
@@ -29,23 +30,29 @@ struct PlainChat {
             }
             let message = text.hasPrefix("//") ? String(text.dropFirst()) : text
             guard !message.allSatisfy(\.isWhitespace) else { continue }
-            interrupt.target = session.cancellation
-            do {
-                // A checked reply may be thrown away and generated again; stdout must only
-                // ever hold the reply that counts, so checked replies are printed whole.
-                let buffered = session.metadata.checkReplies && !session.system.rules.isEmpty
-                let result = try session.reply(to: message) { piece in
-                    if !buffered { console.reply(TerminalSanitizer.sanitize(piece)) }
-                }
-                console.reply((buffered ? TerminalSanitizer.sanitize(result.text) : "") + "\n")
-                if result.interrupted { console.notice("reply interrupted; what was generated is kept") }
-                if let check = result.check, !check.passed {
-                    console.notice("the reply still breaks a rule after \(check.violations.count) attempts: \((check.violations.last ?? nil) ?? "")")
-                }
-            } catch {
-                console.notice("\(error)")
+            stream { [session] onText in try session.reply(to: message, onText: onText) }
+        }
+    }
+
+    /// Runs one reply (a new message or a /retry), streaming it to stdout with Ctrl-C
+    /// wired to stop it.
+    func stream(_ produce: (_ onText: (String) -> Void) throws -> ReplyResult) {
+        interrupt?.target = session.cancellation
+        defer { interrupt?.target = nil }
+        do {
+            // A checked reply may be thrown away and generated again; stdout must only
+            // ever hold the reply that counts, so checked replies are printed whole.
+            let buffered = session.metadata.checkReplies && !session.system.rules.isEmpty
+            let result = try produce { piece in
+                if !buffered { console.reply(TerminalSanitizer.sanitize(piece)) }
             }
-            interrupt.target = nil
+            console.reply((buffered ? TerminalSanitizer.sanitize(result.text) : "") + "\n")
+            if result.interrupted { console.notice("reply interrupted; what was generated is kept") }
+            if let check = result.check, !check.passed {
+                console.notice("the reply still breaks a rule after \(check.violations.count) attempts: \((check.violations.last ?? nil) ?? "")")
+            }
+        } catch {
+            console.notice("\(error)")
         }
     }
 
@@ -111,6 +118,28 @@ struct PlainChat {
                 attach()
                 for warning in loaded.setupWarnings { console.notice("warning: \(warning)") }
                 console.notice("loaded \(path) as chat \(loaded.id) (\(transcript.messages.filter { $0.role != .system }.count) messages)")
+            case .template(let name):
+                guard let template = TemplateName(argument: name) else {
+                    throw ChatError("unknown template '\(name)' (one of: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                session.setTemplate(template)
+                console.notice("template \(template.rawValue) from the next reply")
+            case .set(let name, let value):
+                try session.set(name, to: value)
+                console.notice("\(name) = \(value) from the next reply")
+            case .retry:
+                stream { [session] onText in try session.retry(onText: onText) }
+            case .undo:
+                let text = try session.undo()
+                console.notice("took back the last exchange (\"\(text.prefix(40))\")")
+            case .clear:
+                session = session.fresh()
+                attach()
+                console.notice("new chat \(session.id) (same system message and settings)")
+            case .sessions:
+                guard let store = session.store else { throw ChatError("chats are not being stored (see --no-store or the warning above)") }
+                let list = try store.list()
+                console.notice(list.isEmpty ? "no stored chats" : list.prefix(20).map { SessionsCommand.line(for: $0) }.joined(separator: "\n"))
             case .quit:
                 break
             }

@@ -20,11 +20,12 @@ struct SessionsCommand: ParsableCommand {
             FileHandle.standardError.write(Data("ghostchat: no stored chats in \(store.url.deletingLastPathComponent().path)\n".utf8))
             return
         }
-        let dates = ISO8601DateFormatter()
-        for s in sessions {
-            let line = [s.id, dates.string(from: s.updatedAt), "\(s.messageCount) messages", s.modelFile ?? "-", s.template,
-                        TerminalSanitizer.sanitize(s.title)].joined(separator: "\t")
-            print(line)
-        }
+        for s in sessions { print(Self.line(for: s)) }
+    }
+
+    /// One tab-separated line per chat: id, last change, size, model, template, title.
+    static func line(for s: SessionSummary) -> String {
+        [s.id, ISO8601DateFormatter().string(from: s.updatedAt), "\(s.messageCount) messages", s.modelFile ?? "-", s.template,
+         TerminalSanitizer.sanitize(s.title)].joined(separator: "\t")
     }
 }

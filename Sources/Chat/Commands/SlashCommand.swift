@@ -1,3 +1,5 @@
+import Foundation
+
 /// The in-chat commands, parsed once here so plain mode and the TUI understand the same ones.
 public enum SlashCommand: Equatable, Sendable {
     case help
@@ -9,6 +11,12 @@ public enum SlashCommand: Equatable, Sendable {
     case save(String?)
     case load(String)
     case stats
+    case template(String)
+    case set(name: String, value: String)
+    case retry
+    case undo
+    case clear
+    case sessions
     case quit
 
     /// Help text, one command per line.
@@ -21,6 +29,12 @@ public enum SlashCommand: Equatable, Sendable {
         /save [PATH]        export the chat (.json complete, .md readable)
         /load PATH.json     continue an exported chat
         /stats              counters of the last reply
+        /template NAME      switch the chat template (llama2, chatml, vicuna, …)
+        /set NAME VALUE     sampler setting: temp, top-k, top-p, min-p, repeat-penalty, seed, n
+        /retry              generate the last reply again
+        /undo               take back the last exchange
+        /clear              start a new chat with the same system message and settings
+        /sessions           list stored chats
         /quit               end the chat (so does end of input)
         //text              send a message that starts with /
         """
@@ -66,6 +80,17 @@ public enum SlashCommand: Equatable, Sendable {
             guard !argument.isEmpty else { throw ChatError("usage: /load PATH.json") }
             self = .load(argument)
         case "stats": self = try noArgument(.stats)
+        case "template":
+            guard !argument.isEmpty else { throw ChatError("usage: /template NAME") }
+            self = .template(argument)
+        case "set":
+            let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ChatError("usage: /set NAME VALUE") }
+            self = .set(name: parts[0], value: parts[1].trimmingCharacters(in: .whitespaces))
+        case "retry": self = try noArgument(.retry)
+        case "undo": self = try noArgument(.undo)
+        case "clear", "new": self = try noArgument(.clear)
+        case "sessions": self = try noArgument(.sessions)
         case "quit", "exit", "q": self = try noArgument(.quit)
         default: throw ChatError("unknown command /\(name) (/help lists them)")
         }

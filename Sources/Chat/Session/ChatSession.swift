@@ -20,7 +20,7 @@ public final class ChatSession {
     /// Called once per reply with what the model saw (`--log-context`).
     public var contextLog: ContextLog?
 
-    private(set) var renderer: TemplateRenderer
+    var renderer: TemplateRenderer
     /// Token ids in the engine's KV cache, mirrored so the next context can be diffed against it.
     public internal(set) var cachedTokens: [Token] = []
     /// Stats of the latest reply.
@@ -108,7 +108,7 @@ public final class ChatSession {
     public func exchanges() -> [(exchange: ContextPlanner.Exchange, user: Int, assistant: Int, evicted: Bool)] {
         var result: [(ContextPlanner.Exchange, Int, Int, Bool)] = []
         var pendingUser: Int?
-        for (i, message) in transcript.messages.enumerated() where message.kind == .message {
+        for (i, message) in transcript.messages.enumerated() where message.kind == .message && !message.isWithdrawn {
             switch message.role {
             case .user where !message.excluded: pendingUser = i
             case .assistant:

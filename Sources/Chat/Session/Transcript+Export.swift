@@ -57,9 +57,9 @@ extension Transcript {
             case (.system, _):
                 lines.append("## System")
             case (.user, _):
-                lines.append("## User" + (message.excluded ? " (not sent)" : "") + (message.evicted ? " (evicted)" : ""))
+                lines.append("## User" + (message.excluded ? " (not sent)" : "") + (message.evicted ? " (evicted)" : "") + (message.isWithdrawn ? " (withdrawn)" : ""))
             case (.assistant, _):
-                lines.append("## Assistant" + (message.interrupted ? " (interrupted)" : "") + (message.evicted ? " (evicted)" : ""))
+                lines.append("## Assistant" + (message.interrupted ? " (interrupted)" : "") + (message.evicted ? " (evicted)" : "") + (message.isWithdrawn ? " (withdrawn)" : ""))
             }
             lines.append("")
             lines.append(message.content.isEmpty ? "_(empty)_" : message.content)

@@ -38,10 +38,16 @@ public struct TranscriptMessage: Sendable, Equatable, Codable {
     public var interrupted: Bool = false
     /// A user message that was never sent to the model (too long for the context).
     public var excluded: Bool = false
+    /// Taken back with /undo or /retry: kept for the record, never shown to the model again.
+    /// Optional so transcripts written before it existed still load.
+    public var withdrawn: Bool?
     /// Assistant entries: the seed of the accepted attempt.
     public var seed: UInt64?
     public var check: CheckOutcome?
     public var stats: TurnStats?
+
+    /// True when /undo or /retry took this entry back.
+    public var isWithdrawn: Bool { withdrawn ?? false }
 
     public init(role: ChatRole, content: String, createdAt: Date = TranscriptDates.now(), systemVersion: Int) {
         self.role = role
