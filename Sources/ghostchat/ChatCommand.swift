@@ -96,6 +96,19 @@ struct ChatCommand: ParsableCommand {
         if let previous {
             session = try ChatSession(engine: engine, transcript: previous, store: store, newID: load != nil)
             console.notice("continuing chat \(session.id) (\(previous.messages.filter { $0.role != .system }.count) messages)")
+            // A continued chat keeps its own settings so its next reply is the one it would
+            // have given; say so rather than silently dropping what was asked for.
+            var ignored: [String] = []
+            let asked = sampling.settings
+            var defaults = SamplerSettings()
+            defaults.seed = asked.seed
+            if asked != defaults || sampling.seed != nil { ignored.append("sampling flags") }
+            if system != nil || systemPreset != nil { ignored.append("--system/--system-preset") }
+            if template != nil { ignored.append("--template") }
+            if maxReplyTokens != -1 { ignored.append("-n") }
+            if !ignored.isEmpty {
+                console.notice("note: a continued chat keeps its own settings; ignoring \(ignored.joined(separator: ", ")) (change them inside with /set, /system, /preset, /template)")
+            }
         } else {
             let templateName: TemplateName
             if let template {
