@@ -29,10 +29,20 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         // The Llama model: config, weights, run state, forward pass, sampling.
         .target(name: "Llama", dependencies: ["GGUF", "Kernels", "Tokenizer"]),
+        // ncursesw: gc_ wrappers for function-like macros and the terminal-restoring
+        // signal/atexit handlers (a C target, so those handlers have one definition).
+        .target(
+            name: "CNcurses",
+            cSettings: [.define("NCURSES_WIDECHAR", to: "1"), .define("_XOPEN_SOURCE_EXTENDED", to: "1")],
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
+        // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
+        .target(name: "TUI", dependencies: ["CNcurses"]),
         .executableTarget(
             name: "ghostchat",
             dependencies: [
                 "Llama",
+                "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +50,8 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "GGUF", "Kernels", "Tokenizer"]),
+        // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
     ],
     swiftLanguageModes: [.v5]
 )
