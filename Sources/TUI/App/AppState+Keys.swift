@@ -149,11 +149,7 @@ extension AppState {
             // Repeated Tab cycles through the candidates.
             completionIndex = index
             let candidate = completions[index]
-            if let space = line.firstIndex(of: " ") {
-                editor.setText(String(line[..<space]) + " " + candidate)
-            } else {
-                editor.setText("/" + candidate + " ")
-            }
+            editor.setText(completionPrefix + candidate + (completionPrefix == "/" ? " " : ""))
             return
         }
         let names = SlashCommand.all.map(\.name)
@@ -165,6 +161,7 @@ extension AppState {
         if result.candidates.count > 1 {
             completions = result.candidates
             completionIndex = nil
+            completionPrefix = line.firstIndex(of: " ").map { String(line[...$0]) } ?? "/"
         }
     }
 

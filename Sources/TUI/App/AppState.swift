@@ -34,6 +34,8 @@ public struct AppState: Equatable, Sendable {
     /// Candidates of the last Tab press, shown in the status bar until the next edit.
     public var completions: [String] = []
     public var completionIndex: Int?
+    /// What precedes the candidate being cycled: "/" for names, "/theme " for arguments.
+    public var completionPrefix = "/"
     public var themeName: String
     public var themeNames: [String]
     /// A short message in the status bar (cleared by the next key).
