@@ -18,9 +18,15 @@ void gc_restore_terminal(void) {
 
 static void fatal_signal(int sig) {
     gc_restore_terminal();
-    /* Hand over to what was there before (Swift's backtracer, or the default action) and
-       re-raise, so the exit status and any crash report are what they would have been. */
-    if (sig > 0 && sig < 32) sigaction(sig, &previous_actions[sig], NULL);
+    /* Termination signals get the default action, so the exit status says "killed by
+       SIGTERM" (ncurses' own handler, installed by initscr, would exit(1) instead). Crash
+       signals go back to what was there before (Swift's backtracer) so the crash report
+       still appears. Either way the signal is re-raised once this handler returns. */
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
+        signal(sig, SIG_DFL);
+    } else if (sig > 0 && sig < 32) {
+        sigaction(sig, &previous_actions[sig], NULL);
+    }
     raise(sig);
 }
 

@@ -2,41 +2,34 @@
 /// short.
 public enum HelpOverlay {
     static let keys: [(String, String)] = [
-        ("Enter", "send"),
-        ("Alt-Enter, Ctrl-J", "new line"),
-        ("Esc, Ctrl-C", "stop the reply"),
-        ("Ctrl-C (empty)", "ask to quit"),
-        ("Ctrl-D (empty)", "quit"),
-        ("PgUp/PgDn, wheel", "scroll"),
-        ("Home/End", "top/bottom (empty input)"),
-        ("Up/Down", "history"),
-        ("Ctrl-A/E", "line start/end"),
-        ("Ctrl-K/U/W, Ctrl-Y", "kill, yank"),
-        ("Alt-B/F", "word left/right"),
-        ("Tab", "complete /commands"),
-        ("F2", "expand system prompt"),
-        ("Ctrl-L", "redraw"),
+        ("Enter / Alt-Enter, Ctrl-J", "send / new line"),
+        ("Esc, Ctrl-C", "stop the reply, or ask to quit"),
+        ("Ctrl-D", "quit (on an empty prompt)"),
+        ("PgUp/PgDn, wheel, Home/End", "scroll (Home/End: empty input)"),
+        ("Up/Down", "input history"),
+        ("Ctrl-A/E, Alt-B/F", "line start/end, word left/right"),
+        ("Ctrl-K/U/W, Ctrl-Y", "kill to end/start/word, yank"),
+        ("Tab", "complete /commands and arguments"),
+        ("F2, Ctrl-L", "expand system prompt, redraw"),
     ]
 
-    /// The overlay's content lines at an inner width.
-    public static func lines(width: Int) -> [StyledLine] {
+    /// The overlay's content: keys, then commands. Sized to fit a 30-row terminal whole.
+    public static func lines() -> [StyledLine] {
         var lines: [StyledLine] = [StyledLine("Keys", .overlayTitle)]
-        let keyWidth = 20
         for (key, action) in keys {
-            lines.append(StyledLine([.init(pad(key, keyWidth), .overlayBorder), .init(action, .overlay)], fill: .overlay))
+            lines.append(StyledLine([.init(pad(key, 28), .overlayBorder), .init(action, .overlay)], fill: .overlay))
         }
-        lines.append(StyledLine([], fill: .overlay))
         lines.append(StyledLine("Commands", .overlayTitle))
         for command in SlashCommand.all {
             let head = "/" + command.name + (command.arguments.isEmpty ? "" : " " + command.arguments)
-            lines.append(StyledLine([.init(pad(head, keyWidth), .overlayBorder), .init(command.summary, .overlay)], fill: .overlay))
+            lines.append(StyledLine([.init(pad(head, 20), .overlayBorder), .init(command.summary, .overlay)], fill: .overlay))
         }
         return lines.map { line in var l = line; l.fill = .overlay; return l }
     }
 
     public static func draw(scroll: Int, into buffer: inout ScreenBuffer) {
-        let content = lines(width: 60)
-        let box = Box.centered(height: content.count + 3, width: 74, in: buffer)
+        let content = lines()
+        let box = Box.centered(height: content.count + 2, width: 74, in: buffer)
         let inner = box.draw(into: &buffer, title: "help · Esc closes")
         let top = min(max(0, scroll), max(0, content.count - inner.rows.count))
         for (offset, row) in inner.rows.enumerated() where top + offset < content.count {
