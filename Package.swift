@@ -4,16 +4,20 @@ import PackageDescription
 /// ghostchat: a terminal chat client that runs Llama-family GGUF models on the CPU.
 ///
 /// Dependencies point one way:
-/// `ghostchat` (app) → `Llama` → `Kernels` / `Tokenizer` / `GGUF`; `Kernels` → `CGhostKernels`.
+/// `ghostchat` (app) → `ChatLlama` → `Chat` + `Llama`; `Llama` → `Kernels` / `Tokenizer` / `GGUF`;
+/// `Chat` → `Tokenizer` / `GGUF` (never the engine); `Kernels` → `CGhostKernels`.
 let package = Package(
     name: "ghostchat",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ghostchat", targets: ["ghostchat"]),
         .library(name: "Llama", targets: ["Llama"]),
+        .library(name: "Chat", targets: ["Chat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // GGUF container format: memory-mapped reader, validating parser, writer.
@@ -38,11 +42,24 @@ let package = Package(
         ),
         // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
         .target(name: "TUI", dependencies: ["CNcurses"]),
+        // Session manager: chat templates, system presets, the context policy, transcripts.
+        // Depends only on the tokenizer and an engine protocol, so it builds and tests
+        // without the inference engine.
+        .target(
+            name: "Chat",
+            dependencies: [
+                "GGUF", "Tokenizer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            resources: [.copy("Resources/presets.toml")]
+        ),
+        // Puts the real `LlamaModel` behind Chat's engine protocol.
+        .target(name: "ChatLlama", dependencies: ["Chat", "Llama", "Tokenizer"]),
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama",
-                "TUI",
+                "Llama", "Chat", "ChatLlama", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +69,7 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "GGUF", "Kernels", "Tokenizer"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "ChatTests", dependencies: ["Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,6 +12,7 @@
 #define GK_DPBUSD(acc, u, s) _mm256_add_epi32((acc), _mm256_madd_epi16(_mm256_maddubs_epi16((u), (s)), _mm256_set1_epi16(1)))
 #define GK_DPWSSD(acc, x, y) _mm256_add_epi32((acc), _mm256_madd_epi16((x), (y)))
 #define GK_SUFFIX(name) name##_avx2
+#define GK_OPAQUE(v) __asm__("" : "+x"(v))
 #include "gk_x86_quant.inc"
 
 // MARK: Float tiles (8 lanes; scalar tail)
@@ -36,6 +37,7 @@ GK_INLINE float sc_bf16(const uint16_t *p) { return gk_bf2f(*p); }
             __m256 av[4];                                                                          \
             for (int t = 0; t < NT; t++) av[t] = LOAD(GK_ROW(a, as, t, T) + i);                    \
             for (int r = 0; r < NR; r++) {                                                         \
+                if ((i * sizeof(T)) % 64 == 0) GK_PREFETCH_NEXT(GK_ROW(w, ws, r, T) + i, NR, ws);  \
                 const __m256 wv = LOAD(GK_ROW(w, ws, r, T) + i);                                   \
                 for (int t = 0; t < NT; t++) acc[r][t] = _mm256_fmadd_ps(wv, av[t], acc[r][t]);    \
             }                                                                                      \
@@ -85,6 +87,43 @@ static void quant_q8_0_avx2(const float *x, gk_act_q8_0 *y, int64_t n) {
         __m256i p = _mm256_packs_epi16(p01, p23);
         p = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
         _mm256_storeu_si256((__m256i *)y[b].qs, p);
+    }
+}
+
+/// Bit-identical to gk_quantize_act_q8_K (see the AVX-512 version).
+static void quant_q8_K_avx2(const float *x, gk_act_q8_K *y, int64_t n) {
+    const __m256 signbit = _mm256_set1_ps(-0.0f);
+    const __m256i q127 = _mm256_set1_epi32(127);
+    for (int64_t b = 0; b < n / GK_QKK; b++, x += GK_QKK) {
+        __m256 mx = _mm256_setzero_ps();
+        for (int k = 0; k < 32; k++) mx = _mm256_max_ps(mx, _mm256_andnot_ps(signbit, _mm256_loadu_ps(x + 8 * k)));
+        __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+        const float amax = _mm_cvtss_f32(m4);
+        if (amax == 0.0f) {
+            memset(&y[b], 0, sizeof(gk_act_q8_K));
+            continue;
+        }
+        float max = 0.0f;
+        const __m256 va = _mm256_set1_ps(amax);
+        for (int k = 0; k < 32; k++) {
+            const int m = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_andnot_ps(signbit, _mm256_loadu_ps(x + 8 * k)), va, _CMP_EQ_OQ));
+            if (m) { max = x[8 * k + __builtin_ctz((unsigned)m)]; break; }
+        }
+        const float iscale = -127.0f / max;
+        const __m256 vs = _mm256_set1_ps(iscale);
+        for (int g = 0; g < 16; g++) {
+            const __m256i q0 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(x + 16 * g)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)), q127);
+            const __m256i q1 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(x + 16 * g + 8)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)), q127);
+            y[b].bsums[g] = (int16_t)hsum256i_avx2(_mm256_add_epi32(q0, q1));
+            // 16 int32 → 16 int8 in order: packs work per 128-bit lane, so fix the order after.
+            const __m256i p16 = _mm256_permute4x64_epi64(_mm256_packs_epi32(q0, q1), 0xD8);
+            const __m128i p8 = _mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1));
+            _mm_storeu_si128((__m128i *)(y[b].qs + 16 * g), p8);
+        }
+        for (int j = 0; j < 8; j++) y[b].bsums32[j] = (int16_t)(y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
+        y[b].d = 1.0f / iscale;
     }
 }
 
@@ -139,15 +178,15 @@ const gk_kernel_table gk_table_avx2 = {
     .tile_q5_K = tile_q5_K_avx2,
     .tile_q6_K = tile_q6_K_avx2,
     .quant_q8_0 = quant_q8_0_avx2,
-    .quant_q8_K = gk_quantize_act_q8_K,
+    .quant_q8_K = quant_q8_K_avx2,
     .to_f16 = to_f16_avx2,
     .from_f16 = from_f16_avx2,
     .to_bf16 = to_bf16_avx2,
     .dot_f16 = dot_f16_avx2,
     .axpy_f16 = axpy_f16_avx2,
     .mv_rows = 4,
-    .mm_rows = 2,
-    .mm_tokens = 4,
+    .mm_rows = 4,
+    .mm_tokens = 3,
 };
 
 #endif

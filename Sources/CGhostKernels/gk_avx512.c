@@ -10,6 +10,7 @@
 #define GK_DPBUSD(acc, u, s) _mm256_dpbusd_epi32((acc), (u), (s))
 #define GK_DPWSSD(acc, x, y) _mm256_dpwssd_epi32((acc), (x), (y))
 #define GK_SUFFIX(name) name##_avx512
+#define GK_OPAQUE(v) __asm__("" : "+v"(v))
 #include "gk_x86_quant.inc"
 
 // MARK: Float tiles (16 lanes; masked loads for the tail so any length works)
@@ -33,6 +34,7 @@ GK_INLINE __m512 load_bf16_512(const uint16_t *p, __mmask16 m) {
             __m512 av[4];                                                                          \
             for (int t = 0; t < NT; t++) av[t] = LOAD(GK_ROW(a, as, t, T) + i, m);                 \
             for (int r = 0; r < NR; r++) {                                                         \
+                if (sizeof(T) == 4 || (i & 31) == 0) GK_PREFETCH_NEXT(GK_ROW(w, ws, r, T) + i, NR, ws); \
                 const __m512 wv = LOAD(GK_ROW(w, ws, r, T) + i, m);                                \
                 for (int t = 0; t < NT; t++) acc[r][t] = _mm512_fmadd_ps(wv, av[t], acc[r][t]);    \
             }                                                                                      \
@@ -62,6 +64,38 @@ static void quant_q8_0_avx512(const float *x, gk_act_q8_0 *y, int64_t n) {
         _mm_storeu_si128((__m128i *)y[b].qs, _mm512_cvtepi32_epi8(q0));
         _mm_storeu_si128((__m128i *)(y[b].qs + 16), _mm512_cvtepi32_epi8(q1));
         y[b].offset = -8 * _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+    }
+}
+
+/// Bit-identical to gk_quantize_act_q8_K: same max search (first element of largest
+/// magnitude), the same float products, and cvt with round-to-nearest-even equals the
+/// scalar magic-number rounding for these magnitudes.
+static void quant_q8_K_avx512(const float *x, gk_act_q8_K *y, int64_t n) {
+    const __m512i q127 = _mm512_set1_epi32(127);
+    for (int64_t b = 0; b < n / GK_QKK; b++, x += GK_QKK) {
+        __m512 mx = _mm512_setzero_ps();
+        for (int k = 0; k < 16; k++) mx = _mm512_max_ps(mx, _mm512_abs_ps(_mm512_loadu_ps(x + 16 * k)));
+        const float amax = _mm512_reduce_max_ps(mx);
+        if (amax == 0.0f) {
+            memset(&y[b], 0, sizeof(gk_act_q8_K));
+            continue;
+        }
+        float max = 0.0f;
+        const __m512 va = _mm512_set1_ps(amax);
+        for (int k = 0; k < 16; k++) {
+            const __mmask16 m = _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_loadu_ps(x + 16 * k)), va, _CMP_EQ_OQ);
+            if (m) { max = x[16 * k + __builtin_ctz(m)]; break; }
+        }
+        const float iscale = -127.0f / max;
+        const __m512 vs = _mm512_set1_ps(iscale);
+        for (int k = 0; k < 16; k++) {
+            __m512i q = _mm512_cvt_roundps_epi32(_mm512_mul_ps(vs, _mm512_loadu_ps(x + 16 * k)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            q = _mm512_min_epi32(q, q127);
+            _mm_storeu_si128((__m128i *)(y[b].qs + 16 * k), _mm512_cvtepi32_epi8(q));
+            y[b].bsums[k] = (int16_t)_mm512_reduce_add_epi32(q);
+        }
+        for (int j = 0; j < 8; j++) y[b].bsums32[j] = (int16_t)(y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
+        y[b].d = 1.0f / iscale;
     }
 }
 
@@ -131,7 +165,7 @@ const gk_kernel_table gk_table_avx512 = {
     .tile_q5_K = tile_q5_K_avx512,
     .tile_q6_K = tile_q6_K_avx512,
     .quant_q8_0 = quant_q8_0_avx512,
-    .quant_q8_K = gk_quantize_act_q8_K,
+    .quant_q8_K = quant_q8_K_avx512,
     .to_f16 = to_f16_avx512,
     .from_f16 = from_f16_avx512,
     .to_bf16 = to_bf16_avx512,

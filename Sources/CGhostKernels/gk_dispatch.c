@@ -2,6 +2,10 @@
 
 #include "gk_internal.h"
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
+
 const gk_kernel_table *gk_active = 0;
 float gk_fp16_table[65536];
 static int gk_active_path = -1;
@@ -19,9 +23,25 @@ int gk_path_supported(int path) {
                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
                __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 #endif
+#if defined(__aarch64__)
+    case GK_PATH_NEON: return 1;  // Advanced SIMD is part of the AArch64 baseline
+#endif
     default: return 0;
     }
 }
+
+#if defined(__aarch64__)
+/// Whether the CPU has the ARMv8.2 dot-product instructions (sdot/udot).
+static int has_dotprod(void) {
+#if defined(__APPLE__)
+    return 1;  // every Apple Silicon Mac (ARMv8.5+)
+#elif defined(__linux__)
+    return (getauxval(AT_HWCAP) & (1ul << 20)) != 0;  // HWCAP_ASIMDDP
+#else
+    return 0;
+#endif
+}
+#endif
 
 int gk_best_path(void) {
     if (gk_path_supported(GK_PATH_AVX512_VNNI)) return GK_PATH_AVX512_VNNI;
@@ -35,6 +55,9 @@ static const gk_kernel_table *table_for(int path) {
 #if defined(__x86_64__)
     case GK_PATH_AVX2: return &gk_table_avx2;
     case GK_PATH_AVX512_VNNI: return &gk_table_avx512;
+#endif
+#if defined(__aarch64__)
+    case GK_PATH_NEON: return has_dotprod() ? &gk_table_neondot : &gk_table_neon;
 #endif
     default: return &gk_table_portable;
     }
@@ -66,7 +89,7 @@ size_t gk_act_row_size(int type, int64_t cols) {
     case GK_TYPE_F32: return (size_t)cols * 4;
     case GK_TYPE_F16: case GK_TYPE_BF16: return (size_t)cols * 2;
     case GK_TYPE_Q4_0: case GK_TYPE_Q8_0: return (size_t)(cols / GK_QK) * sizeof(gk_act_q8_0);
-    case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: return (size_t)(cols / GK_QKK) * sizeof(gk_block_q8_K);
+    case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: return (size_t)(cols / GK_QKK) * sizeof(gk_act_q8_K);
     default: return 0;
     }
 }

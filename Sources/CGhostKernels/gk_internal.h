@@ -19,7 +19,7 @@ _Static_assert(sizeof(gk_block_q8_0) == 34, "q8_0 size");
 _Static_assert(sizeof(gk_block_q4_K) == 144, "q4_K size");
 _Static_assert(sizeof(gk_block_q5_K) == 176, "q5_K size");
 _Static_assert(sizeof(gk_block_q6_K) == 210, "q6_K size");
-_Static_assert(sizeof(gk_block_q8_K) == 292, "q8_K size");
+_Static_assert(sizeof(gk_act_q8_K) == 308, "act q8_K size");
 _Static_assert(sizeof(gk_act_q8_0) == 40, "act q8_0 size");
 
 typedef void (*gk_tile_fn)(int64_t n, const void *w, size_t wstride, int nr, const void *a,
@@ -29,7 +29,7 @@ typedef void (*gk_tile_fn)(int64_t n, const void *w, size_t wstride, int nr, con
 typedef struct {
     gk_tile_fn tile_f32, tile_f16, tile_bf16, tile_q4_0, tile_q8_0, tile_q4_K, tile_q5_K, tile_q6_K;
     void (*quant_q8_0)(const float *, gk_act_q8_0 *, int64_t);
-    void (*quant_q8_K)(const float *, gk_block_q8_K *, int64_t);
+    void (*quant_q8_K)(const float *, gk_act_q8_K *, int64_t);
     void (*to_f16)(const float *, uint16_t *, int64_t);
     void (*from_f16)(const uint16_t *, float *, int64_t);
     void (*to_bf16)(const float *, uint16_t *, int64_t);
@@ -43,6 +43,10 @@ extern const gk_kernel_table gk_table_portable;
 #if defined(__x86_64__)
 extern const gk_kernel_table gk_table_avx2;
 extern const gk_kernel_table gk_table_avx512;
+#endif
+#if defined(__aarch64__) || defined(GK_NEON_EMULATE)
+extern const gk_kernel_table gk_table_neon;     // without the dot-product extension
+extern const gk_kernel_table gk_table_neondot;  // with sdot (ARMv8.2 dotprod)
 #endif
 
 extern const gk_kernel_table *gk_active;

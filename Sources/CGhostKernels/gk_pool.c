@@ -31,6 +31,7 @@ struct gk_pool {
     _Atomic int sleepers;              // workers blocked on wake
     _Atomic int caller_sleeping;
     _Atomic int stop;
+    _Atomic int busy;  // a job is in flight (nested or concurrent calls run inline)
     _Atomic int spin_us;
 
     pthread_mutex_t lock;
@@ -61,8 +62,12 @@ static void run_tasks(gk_pool *p) {
     }
 }
 
-/// Spins until `cond(p)` holds or the spin budget runs out; returns whether it holds.
-#define SPIN_UNTIL(p, expr)                                                                        \
+/// Spins until `expr` holds or the spin budget runs out; evaluates to whether it holds.
+/// With `yield_after_ns` > 0, checks after that long also yield the CPU: when the caller
+/// waits for a worker that was descheduled on an oversubscribed machine, spinning would
+/// only keep it off the core for longer. Idle workers never yield, or on a busy machine
+/// they would give away their timeslice and miss the next job.
+#define SPIN_UNTIL(p, expr, yield_after_ns)                                                        \
     ({                                                                                             \
         int ok_ = 0;                                                                               \
         const uint64_t limit_ = (uint64_t)atomic_load_explicit(&(p)->spin_us, memory_order_relaxed) * 1000u; \
@@ -74,6 +79,7 @@ static void run_tasks(gk_pool *p) {
                 const uint64_t t_ = now_ns();                                                      \
                 if (start_ == 0) start_ = t_;                                                      \
                 else if (t_ - start_ > limit_) break;                                              \
+                else if ((yield_after_ns) > 0 && t_ - start_ > (yield_after_ns)) sched_yield();    \
             }                                                                                      \
         }                                                                                          \
         ok_;                                                                                       \
@@ -83,7 +89,7 @@ static void *worker_main(void *arg) {
     gk_pool *p = arg;
     uint64_t seen = 0;
     for (;;) {
-        if (!SPIN_UNTIL(p, atomic_load_explicit(&p->generation, memory_order_acquire) != seen)) {
+        if (!SPIN_UNTIL(p, atomic_load_explicit(&p->generation, memory_order_acquire) != seen, 0)) {
             pthread_mutex_lock(&p->lock);
             atomic_fetch_add(&p->sleepers, 1);
             while (atomic_load(&p->generation) == seen) pthread_cond_wait(&p->wake, &p->lock);
@@ -149,7 +155,8 @@ void gk_pool_set_spin_us(gk_pool *p, int us) { atomic_store(&p->spin_us, us < 0 
 
 void gk_pool_run(gk_pool *p, int64_t count, gk_task_fn fn, void *ctx) {
     if (count <= 0) return;
-    if (p->threads == 1 || count == 1) {
+    // A job from inside a job (or from a second thread) can't use the workers: run it here.
+    if (p->threads == 1 || count == 1 || atomic_exchange_explicit(&p->busy, 1, memory_order_acquire)) {
         for (int64_t i = 0; i < count; i++) fn(ctx, i);
         return;
     }
@@ -160,11 +167,12 @@ void gk_pool_run(gk_pool *p, int64_t count, gk_task_fn fn, void *ctx) {
     atomic_store_explicit(&p->pending, p->threads - 1, memory_order_relaxed);
     publish(p);
     run_tasks(p);
-    if (!SPIN_UNTIL(p, atomic_load_explicit(&p->pending, memory_order_acquire) == 0)) {
+    if (!SPIN_UNTIL(p, atomic_load_explicit(&p->pending, memory_order_acquire) == 0, 50000)) {
         pthread_mutex_lock(&p->lock);
         atomic_store(&p->caller_sleeping, 1);
         while (atomic_load(&p->pending) != 0) pthread_cond_wait(&p->done, &p->lock);
         atomic_store(&p->caller_sleeping, 0);
         pthread_mutex_unlock(&p->lock);
     }
+    atomic_store_explicit(&p->busy, 0, memory_order_release);
 }

@@ -23,14 +23,14 @@ void gk_quantize_act_q8_0(const float *x, gk_act_q8_0 *y, int64_t n) {
     }
 }
 
-void gk_quantize_act_q8_K(const float *x, gk_block_q8_K *y, int64_t n) {
+void gk_quantize_act_q8_K(const float *x, gk_act_q8_K *y, int64_t n) {
     for (int64_t b = 0; b < n / GK_QKK; b++, x += GK_QKK) {
         float amax = 0.0f, max = 0.0f;
         for (int j = 0; j < GK_QKK; j++) {
             if (fabsf(x[j]) > amax) { amax = fabsf(x[j]); max = x[j]; }
         }
         if (amax == 0.0f) {
-            memset(&y[b], 0, sizeof(gk_block_q8_K));
+            memset(&y[b], 0, sizeof(gk_act_q8_K));
             continue;
         }
         const float iscale = -127.0f / max;
@@ -43,6 +43,7 @@ void gk_quantize_act_q8_K(const float *x, gk_block_q8_K *y, int64_t n) {
             for (int l = 0; l < 16; l++) s += y[b].qs[16 * g + l];
             y[b].bsums[g] = (int16_t)s;
         }
+        for (int j = 0; j < 8; j++) y[b].bsums32[j] = (int16_t)(y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
         y[b].d = 1.0f / iscale;
     }
 }
@@ -113,7 +114,7 @@ static float vec_dot_q8_0(int64_t n, const gk_block_q8_0 *w, const gk_act_q8_0 *
     return sum;
 }
 
-static float vec_dot_q4_K(int64_t n, const gk_block_q4_K *w, const gk_block_q8_K *a) {
+static float vec_dot_q4_K(int64_t n, const gk_block_q4_K *w, const gk_act_q8_K *a) {
     float sum = 0.0f;
     for (int64_t b = 0; b < n / GK_QKK; b++) {
         uint8_t sc[8], m[8];
@@ -129,13 +130,13 @@ static float vec_dot_q4_K(int64_t n, const gk_block_q4_K *w, const gk_block_q8_K
             }
             sumi += sc[2 * c] * s1 + sc[2 * c + 1] * s2;
         }
-        for (int j = 0; j < 8; j++) summ += m[j] * (a[b].bsums[2 * j] + a[b].bsums[2 * j + 1]);
+        for (int j = 0; j < 8; j++) summ += m[j] * a[b].bsums32[j];
         sum += a[b].d * gk_h2f(w[b].d) * (float)sumi - a[b].d * gk_h2f(w[b].dmin) * (float)summ;
     }
     return sum;
 }
 
-static float vec_dot_q5_K(int64_t n, const gk_block_q5_K *w, const gk_block_q8_K *a) {
+static float vec_dot_q5_K(int64_t n, const gk_block_q5_K *w, const gk_act_q8_K *a) {
     float sum = 0.0f;
     for (int64_t b = 0; b < n / GK_QKK; b++) {
         uint8_t sc[8], m[8];
@@ -151,13 +152,13 @@ static float vec_dot_q5_K(int64_t n, const gk_block_q5_K *w, const gk_block_q8_K
             }
             sumi += sc[2 * c] * s1 + sc[2 * c + 1] * s2;
         }
-        for (int j = 0; j < 8; j++) summ += m[j] * (a[b].bsums[2 * j] + a[b].bsums[2 * j + 1]);
+        for (int j = 0; j < 8; j++) summ += m[j] * a[b].bsums32[j];
         sum += a[b].d * gk_h2f(w[b].d) * (float)sumi - a[b].d * gk_h2f(w[b].dmin) * (float)summ;
     }
     return sum;
 }
 
-static float vec_dot_q6_K(int64_t n, const gk_block_q6_K *w, const gk_block_q8_K *a) {
+static float vec_dot_q6_K(int64_t n, const gk_block_q6_K *w, const gk_act_q8_K *a) {
     float sum = 0.0f;
     for (int64_t b = 0; b < n / GK_QKK; b++) {
         int sumi = 0;
@@ -199,9 +200,9 @@ GK_PORTABLE_TILE(tile_f16, vec_dot_f16_portable, uint16_t, uint16_t)
 GK_PORTABLE_TILE(tile_bf16, vec_dot_bf16, uint16_t, uint16_t)
 GK_PORTABLE_TILE(tile_q4_0, vec_dot_q4_0, gk_block_q4_0, gk_act_q8_0)
 GK_PORTABLE_TILE(tile_q8_0, vec_dot_q8_0, gk_block_q8_0, gk_act_q8_0)
-GK_PORTABLE_TILE(tile_q4_K, vec_dot_q4_K, gk_block_q4_K, gk_block_q8_K)
-GK_PORTABLE_TILE(tile_q5_K, vec_dot_q5_K, gk_block_q5_K, gk_block_q8_K)
-GK_PORTABLE_TILE(tile_q6_K, vec_dot_q6_K, gk_block_q6_K, gk_block_q8_K)
+GK_PORTABLE_TILE(tile_q4_K, vec_dot_q4_K, gk_block_q4_K, gk_act_q8_K)
+GK_PORTABLE_TILE(tile_q5_K, vec_dot_q5_K, gk_block_q5_K, gk_act_q8_K)
+GK_PORTABLE_TILE(tile_q6_K, vec_dot_q6_K, gk_block_q6_K, gk_act_q8_K)
 
 const gk_kernel_table gk_table_portable = {
     .tile_f32 = tile_f32,

@@ -22,7 +22,8 @@ public final class ThreadPool: @unchecked Sendable {
 
     /// Runs body(i) for every i in 0..<count spread over the threads; returns when all are done.
     ///
-    /// Not reentrant: `body` must not call `parallelFor` on the same pool.
+    /// A call made while another is in flight on this pool (from `body`, or from another
+    /// thread) still runs every index, but serially on the calling thread.
     public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }
         if threadCount == 1 || count == 1 {

@@ -57,6 +57,11 @@ final class DotProductTests: XCTestCase {
                       randomActivation(n, rng: &rng, pattern: .extreme)]
         // amax 127 makes the scale exactly 1, so the x.5 values are exact rounding ties.
         inputs.append((0..<n).map { i in i % 32 == 0 ? 127 : Float(i % 32 - 16) + 0.5 })
+        // Equal magnitudes of opposite sign: Q8_K takes the sign of the first one.
+        inputs.append((0..<n).map { (i: Int) -> Float in
+            if i % 7 == 3 { return i % 2 == 0 ? 5 : -5 }
+            return Float(i % 5) * 0.3
+        })
         for type in [GGMLType.q8_0, .q4_K, .f16, .bf16] {
             let size = gk_act_row_size(Int32(type.rawValue), Int64(n))
             for x in inputs {
@@ -85,14 +90,19 @@ final class DotProductTests: XCTestCase {
                         }
                     case .q4_K:
                         for b in 0..<n / 256 {
-                            let d = p.load(fromByteOffset: 292 * b, as: Float.self)
+                            let d = p.load(fromByteOffset: 308 * b, as: Float.self)
                             for g in 0..<16 {
                                 var s = 0
                                 for l in 0..<16 {
-                                    let q = Int8(bitPattern: p[292 * b + 4 + 16 * g + l]); s += Int(q)
+                                    let q = Int8(bitPattern: p[308 * b + 4 + 16 * g + l]); s += Int(q)
                                     deq[256 * b + 16 * g + l] = Double(d) * Double(q)
                                 }
-                                XCTAssertEqual(Int(p.loadUnaligned(fromByteOffset: 292 * b + 260 + 2 * g, as: Int16.self)), s)
+                                XCTAssertEqual(Int(p.loadUnaligned(fromByteOffset: 308 * b + 260 + 2 * g, as: Int16.self)), s)
+                            }
+                            for j in 0..<8 {
+                                let pair = p.loadUnaligned(fromByteOffset: 308 * b + 260 + 4 * j, as: Int16.self)
+                                    + p.loadUnaligned(fromByteOffset: 308 * b + 262 + 4 * j, as: Int16.self)
+                                XCTAssertEqual(p.loadUnaligned(fromByteOffset: 308 * b + 292 + 2 * j, as: Int16.self), pair)
                             }
                         }
                     default:

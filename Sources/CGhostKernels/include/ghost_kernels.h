@@ -76,14 +76,17 @@ typedef struct {
     int8_t qs[32];
 } gk_act_q8_0;
 
+/// Q8_K activations: llama.cpp's block_q8_K (d, qs, bsums over 16) plus the sums over 32
+/// that Q4_K/Q5_K mins need, computed once per activation instead of once per weight row.
 typedef struct {
     float d;
     int8_t qs[256];
     int16_t bsums[16];
-} gk_block_q8_K;
+    int16_t bsums32[8];
+} gk_act_q8_K;
 
 void gk_quantize_act_q8_0(const float *x, gk_act_q8_0 *y, int64_t n);
-void gk_quantize_act_q8_K(const float *x, gk_block_q8_K *y, int64_t n);
+void gk_quantize_act_q8_K(const float *x, gk_act_q8_K *y, int64_t n);
 
 /// Bytes of one quantized activation row of `cols` elements for weights of `type`.
 size_t gk_act_row_size(int type, int64_t cols);
@@ -106,6 +109,8 @@ gk_pool *gk_pool_create(int threads);
 void gk_pool_destroy(gk_pool *pool);
 int gk_pool_threads(const gk_pool *pool);
 /// Runs fn(ctx, i) for every i in [0, count) on all threads; returns when all are done.
+/// A call made while another is in flight (nested, or from another thread) runs serially
+/// on the calling thread.
 void gk_pool_run(gk_pool *pool, int64_t count, gk_task_fn fn, void *ctx);
 /// How long idle workers spin before sleeping (microseconds).
 void gk_pool_set_spin_us(gk_pool *pool, int us);

@@ -1,0 +1,94 @@
+import Tokenizer
+
+/// Decides what the model sees: the pinned system turn, then as many of the newest exchanges
+/// as fit, then the new user turn, leaving room for the reply.
+///
+/// Eviction removes whole exchanges, oldest first, and never the system turn or the new user
+/// message, so the rendering is always a valid conversation in the template's format.
+/// Evicted exchanges stay evicted: bringing one back would change every later position and
+/// throw the cache away for nothing.
+///
+/// Once an eviction is needed, it frees `slack` extra positions (a quarter of the window after
+/// the system turn by default): every eviction shifts all later positions, so everything after
+/// the pinned prefix must be computed again; making room for several turns at once lets the
+/// following turns be normal ones that evaluate only their new tokens.
+public struct ContextPlanner {
+    /// A finished exchange to place: user text and the reply's exact token ids.
+    public struct Exchange: Sendable, Equatable {
+        public var index: Int
+        public var user: String
+        public var reply: [Token]
+        public init(index: Int, user: String, reply: [Token]) {
+            self.index = index
+            self.user = user
+            self.reply = reply
+        }
+    }
+
+    public var renderer: TemplateRenderer
+    public var contextLength: Int
+    /// Positions kept free for the reply.
+    public var reserve: Int
+
+    /// Extra positions an eviction frees; nil: a quarter of the window after the system turn.
+    public var slack: Int?
+
+    public init(renderer: TemplateRenderer, contextLength: Int, reserve: Int, slack: Int? = nil) {
+        self.renderer = renderer
+        self.contextLength = contextLength
+        self.reserve = reserve
+        self.slack = slack
+    }
+
+    /// The pinned system turn's tokens.
+    public func pinnedTokens(system: String) -> [Token] {
+        renderer.tokens(for: renderer.template.systemParts(system: system))
+    }
+
+    /// Tokens of one finished exchange placed after the system turn (`first`) or after
+    /// another exchange.
+    public func exchangeTokens(_ exchange: Exchange, first: Bool, hasSystem: Bool, system: String) -> [Token] {
+        openTokens(exchange.user, first: first, hasSystem: hasSystem, system: system) + exchange.reply
+            + renderer.tokens(for: renderer.template.replyEndParts)
+    }
+
+    /// Tokens of a user turn up to the assistant header.
+    public func openTokens(_ user: String, first: Bool, hasSystem: Bool, system: String) -> [Token] {
+        let template = renderer.template
+        let parts = template.userParts(user, followsSystem: first, hasSystem: hasSystem)
+        let before = first ? template.systemParts(system: system) : template.replyEndParts
+        return renderer.tokens(for: parts, continuing: renderer.trailingText(of: before))
+    }
+
+    /// Plans the context for a reply to `user` after `live` (the exchanges not yet evicted,
+    /// oldest first). Throws when the system turn and the new message alone leave no room.
+    public func plan(system: String, live: [Exchange], user: String) throws -> ContextPlan {
+        let hasSystem = !system.isEmpty
+        let pinned = pinnedTokens(system: system)
+        var first = 0
+        let extra = slack ?? max(0, (contextLength - pinned.count - reserve) / 4)
+        while true {
+            let kept = live[first...]
+            var tokens = pinned
+            var segments: [ContextPlan.Segment] = []
+            for (offset, exchange) in kept.enumerated() {
+                let start = tokens.count
+                tokens += exchangeTokens(exchange, first: offset == 0, hasSystem: hasSystem, system: system)
+                segments.append(.init(exchange: exchange.index, range: start..<tokens.count))
+            }
+            let openStart = tokens.count
+            tokens += openTokens(user, first: kept.isEmpty, hasSystem: hasSystem, system: system)
+            // Without eviction the turn only has to fit; once evicting, make room for more.
+            let needed = first == 0 ? reserve : reserve + extra
+            if tokens.count + needed <= contextLength || (first > 0 && first == live.count && tokens.count + reserve <= contextLength) {
+                return ContextPlan(tokens: tokens, pinnedCount: pinned.count, segments: segments,
+                                   openRange: openStart..<tokens.count, newlyEvicted: live[..<first].map(\.index))
+            }
+            guard first < live.count else {
+                let room = contextLength - reserve - pinned.count
+                throw ChatError("the message is too long: it needs \(tokens.count - pinned.count) tokens, but the context has room for \(max(0, room)) after the system prompt and \(reserve) for the reply; it was kept in the transcript but not sent")
+            }
+            first += 1
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import TOMLKit
+
+/// The presets available: the built-in file plus the user's own.
+public struct PresetLibrary: Sendable {
+    public private(set) var presets: [String: Preset] = [:]
+    /// Problems met while loading (a malformed user file, a bad entry); loading goes on.
+    public private(set) var warnings: [String] = []
+
+    public init() {}
+
+    /// Loads the built-in presets and then `userFile` (default: the XDG config location),
+    /// whose entries override built-ins of the same name.
+    public static func standard(userFile: URL? = ChatPaths.userPresetsFile()) -> PresetLibrary {
+        var library = PresetLibrary()
+        if let url = BuiltinResources.presetsFile(), let text = try? String(contentsOf: url, encoding: .utf8) {
+            library.add(toml: text, source: "built-in presets")
+        } else {
+            library.warnings.append("built-in presets file not found next to the executable; only your own presets are available")
+        }
+        if let userFile, FileManager.default.fileExists(atPath: userFile.path) {
+            do {
+                library.add(toml: try String(contentsOf: userFile, encoding: .utf8), source: userFile.path)
+            } catch {
+                library.warnings.append("\(userFile.path): cannot read (\(error.localizedDescription))")
+            }
+        }
+        return library
+    }
+
+    /// Adds the presets of a TOML document: one table per preset with `text`, optional
+    /// `terse`, `kind` ("base"/"constraint") and `check`.
+    public mutating func add(toml: String, source: String) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            warnings.append("\(source): \(error.description) at \(error.source.begin.debugDescription); its presets are ignored")
+            return
+        } catch {
+            warnings.append("\(source): \(error); its presets are ignored")
+            return
+        }
+        for name in table.keys.sorted() {
+            guard let entry = table[name]?.table else {
+                warnings.append("\(source): '\(name)' is not a table; ignored")
+                continue
+            }
+            guard let text = entry["text"]?.string, !text.isEmpty else {
+                warnings.append("\(source): preset '\(name)' has no text; ignored")
+                continue
+            }
+            var rule: ConstraintRule?
+            if let check = entry["check"]?.string {
+                rule = ConstraintRule(argument: check)
+                if rule == nil { warnings.append("\(source): preset '\(name)': unknown check '\(check)'; ignored") }
+            }
+            let kind = entry["kind"]?.string.flatMap(Preset.Kind.init(rawValue:)) ?? .constraint
+            add(Preset(name: name.lowercased(), kind: kind, text: text, terse: entry["terse"]?.string, check: rule))
+        }
+    }
+
+    public mutating func add(_ preset: Preset) { presets[preset.name] = preset }
+
+    /// Looks up "a+b+c"; throws naming the first unknown part.
+    public func resolve(_ spec: String) throws -> [Preset] {
+        let names = spec.split(separator: "+", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
+            throw ChatError("empty preset name in '\(spec)'")
+        }
+        return try names.map { name in
+            guard let preset = presets[name] else {
+                throw ChatError("unknown preset '\(name)' (known: \(presets.keys.sorted().joined(separator: ", ")))")
+            }
+            return preset
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+extension ChatSession {
+    /// A one-line title for listings: the start of the first user message.
+    var title: String {
+        guard let first = transcript.messages.first(where: { $0.role == .user }) else { return "" }
+        let line = first.content.split(separator: "\n").first.map(String.init) ?? ""
+        return line.count > 60 ? String(line.prefix(59)) + "…" : line
+    }
+
+    func persistMetadata() {
+        transcript.metadata.updatedAt = TranscriptDates.now()
+        guard let store else { return }
+        do { try store.save(metadata: transcript.metadata, title: title) } catch { storageFailed(error) }
+    }
+
+    func persist(messageAt index: Int) {
+        guard let store else { return }
+        do { try store.save(message: transcript.messages[index], seq: index, session: transcript.metadata.id) } catch { storageFailed(error) }
+    }
+
+    func persistAll() {
+        transcript.metadata.updatedAt = TranscriptDates.now()
+        guard let store else { return }
+        do { try store.save(transcript: transcript, title: title) } catch { storageFailed(error) }
+    }
+
+    /// Storage is a convenience: losing it must not lose the chat, which goes on in memory
+    /// (and can still be exported with /save).
+    private func storageFailed(_ error: Error) {
+        store = nil
+        emit(.warning("\(error); the chat continues in memory only (use /save to keep it)"))
+    }
+
+    /// Exports the transcript to `path` (`.json` complete, `.md` readable).
+    public func save(to path: String) throws {
+        try transcript.export(to: path)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+extension Transcript {
+    /// The encoder used for every JSON form (export, database): stable key order, ISO dates.
+    static func makeEncoder(pretty: Bool) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(TranscriptDates.string(from: date))
+        }
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
+        return encoder
+    }
+
+    static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = TranscriptDates.date(from: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// The complete JSON export.
+    public func jsonData() throws -> Data {
+        try Self.makeEncoder(pretty: true).encode(self)
+    }
+
+    /// Reads a JSON export.
+    public static func decode(json data: Data) throws -> Transcript {
+        do {
+            let transcript = try makeDecoder().decode(Transcript.self, from: data)
+            guard transcript.metadata.format == "ghostchat-transcript" else { throw ChatError("not a ghostchat transcript") }
+            return transcript
+        } catch let error as ChatError {
+            throw error
+        } catch {
+            throw ChatError("not a ghostchat transcript (\(Self.describe(error)))")
+        }
+    }
+
+    /// A readable Markdown rendering (not meant to be loaded back; JSON is).
+    public func markdown() -> String {
+        var lines: [String] = ["# ghostchat \(metadata.id)", ""]
+        let dates = ISO8601DateFormatter()
+        lines.append("- started: \(dates.string(from: metadata.createdAt))")
+        if let model = metadata.model { lines.append("- model: \(model.fileName) (\(model.fileSize) bytes, header \(model.headerHash))") }
+        lines.append("- template: \(metadata.template.rawValue); context: \(metadata.contextLength) tokens; seed: \(metadata.sampling.seed)")
+        lines.append("")
+        for message in messages {
+            switch (message.role, message.kind) {
+            case (.system, .systemChange):
+                lines.append("## System message changed (v\(message.systemVersion))")
+            case (.system, _):
+                lines.append("## System")
+            case (.user, _):
+                lines.append("## User" + (message.excluded ? " (not sent)" : "") + (message.evicted ? " (evicted)" : "") + (message.isWithdrawn ? " (withdrawn)" : ""))
+            case (.assistant, _):
+                lines.append("## Assistant" + (message.interrupted ? " (interrupted)" : "") + (message.evicted ? " (evicted)" : "") + (message.isWithdrawn ? " (withdrawn)" : ""))
+            }
+            lines.append("")
+            lines.append(message.content.isEmpty ? "_(empty)_" : message.content)
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes Markdown (`.md`, `.markdown`) or JSON (anything else) to `path` atomically: a
+    /// temporary file beside it, mode 0600, then renamed over the target.
+    public func export(to path: String) throws {
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        let ext = url.pathExtension.lowercased()
+        let data: Data
+        switch ext {
+        case "md", "markdown": data = Data(markdown().utf8)
+        case "json": data = try jsonData()
+        default: throw ChatError("cannot tell the format of '\(path)': use a .json (complete) or .md (readable) name")
+        }
+        try AtomicFile.write(data, to: url)
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "bad value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.dataCorrupted(let context): context.debugDescription
+        default: "\(error)"
+        }
+    }
+}
+
+/// ISO 8601 with milliseconds. Transcript times are taken at millisecond precision
+/// (`TranscriptDates.now()`), so they survive a round trip through JSON unchanged.
+public enum TranscriptDates {
+    public static func now() -> Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    static func string(from date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    static func date(from text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}

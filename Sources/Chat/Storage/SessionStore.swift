@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+
+/// Stored chats in SQLite (WAL): one row per chat, one per transcript entry.
+///
+/// Each entry is written in its own transaction the moment it is final, so a crash loses at
+/// most the reply being generated. The full entry is kept as JSON beside the queryable
+/// columns: the columns serve listings and ad-hoc SQL, the JSON restores a chat exactly.
+public final class SessionStore {
+    public let url: URL
+    private let queue: DatabaseQueue
+
+    /// Opens (creating if needed) `sessions.sqlite` in `directory`, which is created with
+    /// mode 0700; the database files get 0600.
+    public init(directory: URL = ChatPaths.dataDirectory()) throws {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ChatError("cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        url = directory.appendingPathComponent("sessions.sqlite")
+        // SQLite creates the -wal and -shm files itself; a tight umask makes them 0600 too.
+        let oldMask = umask(0o077)
+        defer { umask(oldMask) }
+        do {
+            var config = Configuration()
+            config.busyMode = .timeout(5)
+            queue = try DatabaseQueue(path: url.path, configuration: config)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw ChatError("cannot open \(url.path): \(error.message ?? error.description)")
+        }
+        chmod(url.path, 0o600)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "session") { t in
+                t.primaryKey("id", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("title", .text).notNull().defaults(to: "")
+                t.column("modelFile", .text)
+                t.column("modelSize", .integer)
+                t.column("modelHash", .text)
+                t.column("template", .text).notNull()
+                t.column("sampling", .text).notNull()
+                t.column("metadata", .text).notNull()
+            }
+            try db.create(table: "message") { t in
+                t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("role", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+                t.column("systemVersion", .integer).notNull()
+                t.column("tokenCount", .integer).notNull()
+                t.column("evicted", .boolean).notNull()
+                t.column("interrupted", .boolean).notNull()
+                t.column("seed", .text)
+                t.column("json", .text).notNull()
+                t.primaryKey(["sessionId", "seq"])
+            }
+        }
+        return migrator
+    }
+
+    /// Creates or updates the chat's row.
+    public func save(metadata: SessionMetadata, title: String) throws {
+        let sampling = String(decoding: try Transcript.makeEncoder(pretty: false).encode(metadata.sampling), as: UTF8.self)
+        let json = String(decoding: try Transcript.makeEncoder(pretty: false).encode(metadata), as: UTF8.self)
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO session (id, createdAt, updatedAt, title, modelFile, modelSize, modelHash, template, sampling, metadata)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET updatedAt = excluded.updatedAt, title = excluded.title,
+                  template = excluded.template, sampling = excluded.sampling, metadata = excluded.metadata
+                """, arguments: [metadata.id, metadata.createdAt, metadata.updatedAt, title, metadata.model?.fileName,
+                                 metadata.model?.fileSize, metadata.model?.headerHash, metadata.template.rawValue, sampling, json])
+        }
+    }
+
+    /// Inserts or replaces entry `seq` of chat `id`.
+    public func save(message: TranscriptMessage, seq: Int, session id: String) throws {
+        let json = String(decoding: try Transcript.makeEncoder(pretty: false).encode(message), as: UTF8.self)
+        try write { db in
+            try Self.insert(message, json: json, seq: seq, session: id, into: db)
+            try db.execute(sql: "UPDATE session SET updatedAt = ? WHERE id = ?", arguments: [TranscriptDates.now(), id])
+        }
+    }
+
+    private static func insert(_ message: TranscriptMessage, json: String, seq: Int, session id: String, into db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO message (sessionId, seq, role, kind, content, createdAt, finishedAt, systemVersion,
+              tokenCount, evicted, interrupted, seed, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, seq, message.role.rawValue, message.kind.rawValue, message.content, message.createdAt,
+                             message.finishedAt, message.systemVersion, message.tokenCount, message.evicted,
+                             message.interrupted, message.seed.map { String($0) }, json])
+    }
+
+    /// Stores a whole chat in one transaction (a loaded export becoming a stored chat).
+    public func save(transcript: Transcript, title: String) throws {
+        try save(metadata: transcript.metadata, title: title)
+        let encoder = Transcript.makeEncoder(pretty: false)
+        let rows = try transcript.messages.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let id = transcript.metadata.id
+        try write { db in
+            for (seq, message) in transcript.messages.enumerated() {
+                try Self.insert(message, json: rows[seq], seq: seq, session: id, into: db)
+            }
+        }
+    }
+
+    /// Stored chats, most recently used first.
+    public func list() throws -> [SessionSummary] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.id, s.createdAt, s.updatedAt, s.title, s.modelFile, s.template,
+                       (SELECT COUNT(*) FROM message m WHERE m.sessionId = s.id AND m.kind = 'message' AND m.role != 'system') AS n
+                FROM session s ORDER BY s.updatedAt DESC, s.rowid DESC
+                """).map { row in
+                SessionSummary(id: row["id"], createdAt: row["createdAt"], updatedAt: row["updatedAt"], title: row["title"],
+                               messageCount: row["n"], modelFile: row["modelFile"], template: row["template"])
+            }
+        }
+    }
+
+    /// Finds a chat by id, unique id prefix, or "last".
+    public func resolve(_ reference: String) throws -> String {
+        let all = try list()
+        if reference == "last" {
+            guard let first = all.first else { throw ChatError("there are no stored chats to resume") }
+            return first.id
+        }
+        let matches = all.filter { $0.id.hasPrefix(reference.lowercased()) }
+        if let exact = matches.first(where: { $0.id == reference.lowercased() }) { return exact.id }
+        guard matches.count == 1 else {
+            throw ChatError(matches.isEmpty ? "no stored chat has id '\(reference)' (see ghostchat sessions)"
+                                            : "'\(reference)' matches \(matches.count) chats; give more of the id")
+        }
+        return matches[0].id
+    }
+
+    /// Loads a whole chat.
+    public func load(id: String) throws -> Transcript {
+        try queue.read { db in
+            guard let metadataJSON = try String.fetchOne(db, sql: "SELECT metadata FROM session WHERE id = ?", arguments: [id]) else {
+                throw ChatError("no stored chat has id '\(id)'")
+            }
+            let decoder = Transcript.makeDecoder()
+            let metadata = try decoder.decode(SessionMetadata.self, from: Data(metadataJSON.utf8))
+            let messages = try String.fetchAll(db, sql: "SELECT json FROM message WHERE sessionId = ? ORDER BY seq", arguments: [id])
+                .map { try decoder.decode(TranscriptMessage.self, from: Data($0.utf8)) }
+            return Transcript(metadata: metadata, messages: messages)
+        }
+    }
+
+    private func write(_ body: (Database) throws -> Void) throws {
+        do {
+            try queue.write(body)
+        } catch let error as DatabaseError {
+            throw ChatError("cannot write to \(url.path): \(error.message ?? error.description)")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// The chat formats ghostchat knows.
+public enum TemplateName: String, CaseIterable, Codable, Sendable {
+    case llama2
+    case vicuna
+    case chatml
+    case llama3
+    case mistral = "mistral-instruct"
+    case zephyr
+    case completion
+
+    /// Accepts the canonical names and a few common spellings ("mistral", "mpt", "plain").
+    public init?(argument: String) {
+        let key = argument.lowercased()
+        if let name = TemplateName(rawValue: key) { self = name; return }
+        switch key {
+        case "llama-2", "llama2-chat": self = .llama2
+        case "mistral", "mistral-v1": self = .mistral
+        case "mpt", "mpt-chat", "im_start": self = .chatml
+        case "llama-3", "llama3-instruct": self = .llama3
+        case "plain", "none", "raw": self = .completion
+        case "vicuna-1.1": self = .vicuna
+        default: return nil
+        }
+    }
+
+    /// The template implementation.
+    public var template: any ChatTemplate {
+        switch self {
+        case .llama2: Llama2Template()
+        case .vicuna: VicunaTemplate()
+        case .chatml: ChatMLTemplate()
+        case .llama3: Llama3Template()
+        case .mistral: MistralTemplate()
+        case .zephyr: ZephyrTemplate()
+        case .completion: CompletionTemplate()
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Chat
+import Foundation
+
+/// `ghostchat sessions`: lists stored chats, newest first.
+struct SessionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessions",
+        abstract: "List stored chats (continue one with: ghostchat chat --resume ID)."
+    )
+
+    @Option(name: .long, help: "Show at most this many chats.")
+    var limit: Int?
+
+    func run() throws {
+        let store = try SessionStore()
+        var sessions = try store.list()
+        if let limit { sessions = Array(sessions.prefix(max(0, limit))) }
+        if sessions.isEmpty {
+            FileHandle.standardError.write(Data("ghostchat: no stored chats in \(store.url.deletingLastPathComponent().path)\n".utf8))
+            return
+        }
+        for s in sessions { print(Self.line(for: s)) }
+    }
+
+    /// One tab-separated line per chat: id, last change, size, model, template, title.
+    static func line(for s: SessionSummary) -> String {
+        [s.id, ISO8601DateFormatter().string(from: s.updatedAt), "\(s.messageCount) messages", s.modelFile ?? "-", s.template,
+         TerminalSanitizer.sanitize(s.title)].joined(separator: "\t")
+    }
+}

@@ -1,0 +1,97 @@
+import Chat
+import Tokenizer
+import XCTest
+
+/// /undo, /retry, /clear, /template and /set on a scripted engine.
+final class EditingCommandTests: XCTestCase {
+    func makeSession(context: Int = 512) throws -> (ChatSession, ScriptedEngine) {
+        let engine = ScriptedEngine(tokenizer: try Fixtures.llamaTokenizer(), contextLength: context)
+        var sampling = SamplingParameters()
+        sampling.seed = 9
+        let options = SessionOptions(template: .llama2, system: SystemPrompt(text: "Speak in French."), sampling: sampling, maxReplyTokens: 8)
+        return (ChatSession(engine: engine, options: options, store: nil), engine)
+    }
+
+    func testUndoWithdrawsTheLastExchangeButKeepsItOnRecord() throws {
+        let (session, engine) = try makeSession()
+        try session.reply(to: "first")
+        let afterFirst = session.cachedTokens
+        try session.reply(to: "second")
+        XCTAssertEqual(try session.undo(), "second")
+        XCTAssertEqual(session.exchanges().map(\.exchange.user), ["first"])
+        XCTAssertEqual(session.transcript.messages.filter(\.isWithdrawn).map(\.content).first, "second")
+        XCTAssertTrue(session.transcript.markdown().contains("(withdrawn)"))
+        // The next reply sees the chat without the withdrawn exchange.
+        try session.reply(to: "third")
+        XCTAssertEqual(Array(engine.cache.prefix(afterFirst.count)), afterFirst)
+        let seen = engine.tokenizer.decode(engine.cache)
+        XCTAssertFalse(seen.contains("second"), seen)
+        XCTAssertTrue(seen.contains("third"))
+    }
+
+    func testUndoWithNothingToUndoIsAnError() throws {
+        let (session, _) = try makeSession()
+        XCTAssertThrowsError(try session.undo())
+        XCTAssertThrowsError(try session.retry())
+    }
+
+    func testRetryRegeneratesWithAFreshSeed() throws {
+        let (session, _) = try makeSession()
+        let first = try session.reply(to: "tell me something")
+        let again = try session.retry()
+        XCTAssertNotEqual(first.text, again.text, "a retry draws a different reply")
+        XCTAssertEqual(session.exchanges().count, 1)
+        XCTAssertEqual(session.exchanges().last?.exchange.user, "tell me something")
+        let replies = session.transcript.messages.filter { $0.role == .assistant }
+        XCTAssertEqual(replies.map(\.isWithdrawn), [true, false])
+    }
+
+    func testClearStartsAFreshChatWithTheSameSystemAndSettings() throws {
+        let (session, _) = try makeSession()
+        try session.set("temp", to: "0.3")
+        try session.reply(to: "hello")
+        let fresh = session.fresh()
+        XCTAssertNotEqual(fresh.id, session.id)
+        XCTAssertEqual(fresh.system.text, "Speak in French.")
+        XCTAssertEqual(fresh.metadata.sampling.temperature, 0.3)
+        XCTAssertTrue(fresh.exchanges().isEmpty)
+        try fresh.reply(to: "again")
+        XCTAssertGreaterThanOrEqual(fresh.lastStats!.cacheHit, fresh.planner.pinnedTokens(system: "Speak in French.").count,
+                                    "the new chat reuses the cached system turn")
+    }
+
+    func testTemplateSwitchRerendersTheContext() throws {
+        let (session, engine) = try makeSession()
+        try session.reply(to: "hello")
+        session.setTemplate(.vicuna)
+        try session.reply(to: "and now?")
+        let seen = engine.tokenizer.decode(engine.cache)
+        XCTAssertTrue(seen.contains("USER:"), seen)
+        XCTAssertFalse(seen.contains("[INST]"), seen)
+        XCTAssertEqual(session.metadata.template, .vicuna)
+    }
+
+    func testSetValidatesNamesAndRanges() throws {
+        let (session, _) = try makeSession()
+        try session.set("top-k", to: "5")
+        try session.set("n", to: "3")
+        XCTAssertEqual(session.metadata.sampling.topK, 5)
+        XCTAssertEqual(session.metadata.maxReplyTokens, 3)
+        XCTAssertThrowsError(try session.set("top-p", to: "2"))
+        XCTAssertThrowsError(try session.set("temp", to: "hot"))
+        XCTAssertThrowsError(try session.set("volume", to: "11"))
+        XCTAssertEqual(session.metadata.sampling.topP, 0.95, "a refused value changes nothing")
+        XCTAssertEqual(try session.reply(to: "short").stats.generated, 3)
+    }
+
+    func testNewCommandsParse() throws {
+        XCTAssertEqual(try SlashCommand(parsing: "/retry"), .retry)
+        XCTAssertEqual(try SlashCommand(parsing: "/undo"), .undo)
+        XCTAssertEqual(try SlashCommand(parsing: "/clear"), .clear)
+        XCTAssertEqual(try SlashCommand(parsing: "/sessions"), .sessions)
+        XCTAssertEqual(try SlashCommand(parsing: "/template chatml"), .template("chatml"))
+        XCTAssertEqual(try SlashCommand(parsing: "/set temp 0.5"), .set(name: "temp", value: "0.5"))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/set temp"))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/undo now"))
+    }
+}

@@ -1,0 +1,19 @@
+import Chat
+import XCTest
+
+final class SlashCommandTests: XCTestCase {
+    func testParsing() throws {
+        XCTAssertEqual(try SlashCommand(parsing: "/system  Speak in French. "), .system("Speak in French."))
+        XCTAssertEqual(try SlashCommand(parsing: "/preset emoji+french"), .preset("emoji+french"))
+        XCTAssertEqual(try SlashCommand(parsing: "/reinforce on"), .reinforce(true))
+        XCTAssertEqual(try SlashCommand(parsing: "/check off"), .check(false, retries: nil))
+        XCTAssertEqual(try SlashCommand(parsing: "/check on 3"), .check(true, retries: 3))
+        XCTAssertEqual(try SlashCommand(parsing: "/save"), .save(nil))
+        XCTAssertEqual(try SlashCommand(parsing: "/save out dir/chat.md"), .save("out dir/chat.md"))
+        XCTAssertEqual(try SlashCommand(parsing: "/load a.json"), .load("a.json"))
+        XCTAssertEqual(try SlashCommand(parsing: "/QUIT"), .quit)
+        for bad in ["/system", "/preset", "/reinforce maybe", "/check on -1", "/context now", "/load", "/nope", "/"] {
+            XCTAssertThrowsError(try SlashCommand(parsing: bad), bad) { XCTAssertTrue($0 is ChatError, bad) }
+        }
+    }
+}
