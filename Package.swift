@@ -33,6 +33,15 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         // The Llama model: config, weights, run state, forward pass, sampling.
         .target(name: "Llama", dependencies: ["GGUF", "Kernels", "Tokenizer"]),
+        // ncursesw: gc_ wrappers for function-like macros and the terminal-restoring
+        // signal/atexit handlers (a C target, so those handlers have one definition).
+        .target(
+            name: "CNcurses",
+            cSettings: [.define("NCURSES_WIDECHAR", to: "1"), .define("_XOPEN_SOURCE_EXTENDED", to: "1")],
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
+        // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
+        .target(name: "TUI", dependencies: ["CNcurses"]),
         // Session manager: chat templates, system presets, the context policy, transcripts.
         // Depends only on the tokenizer and an engine protocol, so it builds and tests
         // without the inference engine.
@@ -50,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama", "Chat", "ChatLlama",
+                "Llama", "Chat", "ChatLlama", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +67,8 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "GGUF", "Kernels", "Tokenizer"]),
+        // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "ChatTests", dependencies: ["Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"]),
     ],
     swiftLanguageModes: [.v5]

@@ -11,7 +11,7 @@ struct Ghostchat: ParsableCommand {
         subcommands: [
             RunCommand.self, TokenizeCommand.self, PerplexityCommand.self,
             InfoCommand.self, QuantizeCommand.self, BenchCommand.self,
-            ChatCommand.self, SessionsCommand.self,
+            ChatCommand.self, SessionsCommand.self, TUIDemoCommand.self,
         ]
     )
 

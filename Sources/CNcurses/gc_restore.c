@@ -1,0 +1,52 @@
+#include "gc_ncurses.h"
+
+/* Runs from signal handlers: only a flag, write(2), endwin and sigaction. endwin is not
+   formally async-signal-safe, but every curses program does this and the alternative is a
+   terminal left in raw mode. */
+
+static volatile sig_atomic_t curses_active = 0;
+static struct sigaction previous_actions[32];
+
+void gc_restore_terminal(void) {
+    if (!curses_active) return;
+    curses_active = 0;
+    static const char leave[] = "\033[?2004l";
+    ssize_t ignored = write(STDOUT_FILENO, leave, sizeof leave - 1);
+    (void)ignored;
+    endwin();
+}
+
+static void fatal_signal(int sig) {
+    gc_restore_terminal();
+    /* Termination signals get the default action, so the exit status says "killed by
+       SIGTERM" (ncurses' own handler, installed by initscr, would exit(1) instead). Crash
+       signals go back to what was there before (Swift's backtracer) so the crash report
+       still appears. Either way the signal is re-raised once this handler returns. */
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
+        signal(sig, SIG_DFL);
+    } else if (sig > 0 && sig < 32) {
+        sigaction(sig, &previous_actions[sig], NULL);
+    }
+    raise(sig);
+}
+
+static void atexit_restore(void) { gc_restore_terminal(); }
+
+void gc_install_restore_handlers(void) {
+    static int installed = 0;
+    curses_active = 1;
+    if (installed) return;
+    installed = 1;
+    atexit(atexit_restore);
+    const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV };
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = fatal_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(signals[i], &action, &previous_actions[signals[i]]);
+    }
+}
+
+void gc_mark_curses_inactive(void) { curses_active = 0; }

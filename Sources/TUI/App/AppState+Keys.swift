@@ -1,0 +1,189 @@
+/// Key handling: overlays first, then global keys, then the editor.
+extension AppState {
+    mutating func handle(_ key: KeyEvent) -> [Effect] {
+        let hadFlash = flash != nil
+        flash = nil
+        if let overlay { return handle(key, in: overlay) }
+
+        if key != .tab {
+            completions = []
+            completionIndex = nil
+        }
+        switch key {
+        case .function(1):
+            overlay = .help(scroll: 0)
+            return []
+        case .function(2):
+            headerExpanded.toggle()
+            clampScroll()
+            return []
+        case .control("l"):
+            return [.redraw]
+        case .control("c"):
+            if isBusy { return stopReply() }
+            if !editor.isEmpty {
+                editor.setText("")
+                return []
+            }
+            overlay = .confirmQuit
+            return []
+        case .escape:
+            if isBusy { return stopReply() }
+            return []
+        case .control("d"):
+            if editor.isEmpty {
+                shouldQuit = true
+                return isBusy ? [.cancel, .quit] : [.quit]
+            }
+            editor.deleteForward()
+            return []
+        case .enter:
+            return submit()
+        case .newline:
+            editor.insert("\n")
+        case .tab:
+            complete()
+        case .pageUp:
+            scroll(by: -max(1, conversationHeight - 1))
+        case .pageDown:
+            scroll(by: max(1, conversationHeight - 1))
+        case .wheelUp:
+            scroll(by: -3)
+        case .wheelDown:
+            scroll(by: 3)
+        case .home:
+            if editor.isEmpty { scrollToTop() } else { editor.moveToLineStart() }
+        case .end:
+            if editor.isEmpty { scrollTop = nil } else { editor.moveToLineEnd() }
+        case .up:
+            if !editor.moveUp(), let older = history.previous(current: editor.text) { editor.setText(older) }
+        case .down:
+            if !editor.moveDown(), let newer = history.next() { editor.setText(newer) }
+        case .left, .control("b"): editor.moveLeft()
+        case .right, .control("f"): editor.moveRight()
+        case .control("a"): editor.moveToLineStart()
+        case .control("e"): editor.moveToLineEnd()
+        case .control("k"): editor.killToLineEnd()
+        case .control("u"): editor.killToLineStart()
+        case .control("w"): editor.killWordBackward()
+        case .control("y"): editor.yank()
+        case .alt("b"): editor.moveWordLeft()
+        case .alt("f"): editor.moveWordRight()
+        case .backspace: editor.backspace()
+        case .delete: editor.deleteForward()
+        case .character(let c): editor.insert(String(c))
+        case .paste(let text): editor.insert(Self.cleanPaste(text))
+        default:
+            if hadFlash { return [] }
+        }
+        return []
+    }
+
+    private mutating func handle(_ key: KeyEvent, in overlay: Overlay) -> [Effect] {
+        switch overlay {
+        case .confirmQuit:
+            switch key {
+            case .character("y"), .character("Y"), .enter, .control("c"), .control("d"):
+                shouldQuit = true
+                return [.quit]
+            default:
+                self.overlay = nil
+                return []
+            }
+        case .help(let scroll):
+            switch key {
+            case .up, .wheelUp: self.overlay = .help(scroll: max(0, scroll - 1))
+            case .down, .wheelDown: self.overlay = .help(scroll: scroll + 1)
+            case .pageUp: self.overlay = .help(scroll: max(0, scroll - 10))
+            case .pageDown: self.overlay = .help(scroll: scroll + 10)
+            case .control("d"):
+                shouldQuit = true
+                return isBusy ? [.cancel, .quit] : [.quit]
+            case .control("c") where isBusy:
+                self.overlay = nil
+                return stopReply()
+            default:
+                self.overlay = nil
+            }
+            return []
+        }
+    }
+
+    /// Marks the reply interrupted at once (what the user sees) and asks the driver to stop.
+    mutating func stopReply() -> [Effect] {
+        guard phase == .generating else { return [] }
+        phase = .stopping
+        if let last = entries.indices.last, entries[last].kind == .assistant {
+            entries[last].interrupted = true
+        }
+        return [.cancel]
+    }
+
+    private mutating func submit() -> [Effect] {
+        let text = editor.text
+        guard !text.trimmingCharacters(in: " \n").isEmpty else { return [] }
+        if let command = SlashCommand.parse(text) {
+            history.record(text)
+            editor.setText("")
+            return run(command: command.name, argument: command.argument)
+        }
+        guard !isBusy else {
+            flash = "still replying: Esc stops it"
+            return []
+        }
+        guard !isLoading else {
+            flash = "the model is still loading"
+            return []
+        }
+        let message = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        history.record(text)
+        editor.setText("")
+        entries.append(TranscriptEntry(kind: .user, text: message))
+        scrollTop = nil
+        return [.send(message)]
+    }
+
+    private mutating func complete() {
+        let line = editor.text
+        if !completions.isEmpty, let index = completionIndex.map({ ($0 + 1) % completions.count }) ?? Optional(0) {
+            // Repeated Tab cycles through the candidates.
+            completionIndex = index
+            let candidate = completions[index]
+            editor.setText(completionPrefix + candidate + (completionPrefix == "/" ? " " : ""))
+            return
+        }
+        let names = SlashCommand.all.map(\.name)
+        guard let result = SlashCompletion.complete(line, commands: names, arguments: { argumentCompletions(for: $0) }) else {
+            if !line.hasPrefix("/") { editor.insert("    ") }
+            return
+        }
+        editor.setText(result.completedLine)
+        if result.candidates.count > 1 {
+            completions = result.candidates
+            completionIndex = nil
+            completionPrefix = line.firstIndex(of: " ").map { String(line[...$0]) } ?? "/"
+        }
+    }
+
+    func argumentCompletions(for command: String) -> [String] {
+        if command == "theme" { return themeNames }
+        if command == "reinforce" { return ["on", "off"] }
+        if command == "set" { return ["temp", "top-k", "top-p", "min-p", "repeat-penalty", "seed"] }
+        return commandArguments[command] ?? []
+    }
+
+    /// Pasted text keeps its newlines; other controls would corrupt the editor line.
+    static func cleanPaste(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+            if scalar == "\n" { return scalar }
+            if scalar == "\t" { return " " }
+            return TerminalSafeText.needsReplacement(scalar) ? nil : scalar
+        }))
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in set: String) -> String {
+        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
+    }
+}

@@ -1,0 +1,100 @@
+/// `update(state, message) -> effects`: the only place state changes.
+extension AppState {
+    /// Applies `message` and returns the work the runner must do.
+    public mutating func update(_ message: AppMessage) -> [Effect] {
+        switch message {
+        case .resize(let rows, let columns):
+            self.rows = max(0, rows)
+            self.columns = max(0, columns)
+            clampScroll()
+            return [.redraw]
+        case .tick:
+            spinnerFrame &+= 1
+            return []
+        case .themeChanged(let name):
+            themeName = name
+            flash = "theme: \(name)"
+            return []
+        case .driver(let event):
+            apply(event)
+            return []
+        case .key(let key):
+            return handle(key)
+        }
+    }
+
+    mutating func apply(_ event: DriverEvent) {
+        switch event {
+        case .loading(let progress, let label):
+            phase = .loading(progress: progress, label: label)
+        case .ready(let info):
+            header = info
+            if isLoading { phase = .idle }
+        case .header(let info):
+            header = info
+        case .context(let usage):
+            context = usage
+        case .replyStarted(let replacingLast):
+            if replacingLast, let last = entries.indices.last, entries[last].kind == .assistant {
+                entries.removeLast()
+            }
+            entries.append(TranscriptEntry(kind: .assistant, text: ""))
+            phase = .generating
+            streamingTokens = 0
+        case .replyToken(let text):
+            // After a cancel, tokens already in flight are dropped: the user saw "stopped".
+            guard phase == .generating, let last = entries.indices.last, entries[last].kind == .assistant else { return }
+            entries[last].text += text
+            streamingTokens += 1
+        case .replyFinished(var stats):
+            if phase == .stopping { stats.interrupted = true }
+            if stats.interrupted, let last = entries.indices.last, entries[last].kind == .assistant {
+                entries[last].interrupted = true
+            }
+            lastStats = stats
+            phase = .idle
+        case .systemPromptChanged(let prompt):
+            header.systemPrompt = prompt
+            entries.append(TranscriptEntry(kind: .systemPrompt, text: prompt))
+        case .evicted(let count):
+            var remaining = count
+            for index in entries.indices where remaining > 0 {
+                guard !entries[index].evicted, entries[index].kind == .user || entries[index].kind == .assistant else { continue }
+                entries[index].evicted = true
+                remaining -= 1
+            }
+        case .transcript(let list):
+            entries = list
+            scrollTop = nil
+        case .notice(let text):
+            entries.append(TranscriptEntry(kind: .notice, text: text))
+        case .error(let text):
+            entries.append(TranscriptEntry(kind: .error, text: text))
+            if isLoading { phase = .idle }
+        }
+    }
+
+    /// Rows the conversation pane has now.
+    var conversationHeight: Int { layout().conversation.count }
+
+    mutating func clampScroll() {
+        guard let top = scrollTop else { return }
+        let maxTop = max(0, conversationLines().count - conversationHeight)
+        scrollTop = top >= maxTop ? nil : max(0, top)
+    }
+
+    /// Scrolls by `delta` lines (negative: up). Reaching the bottom resumes following.
+    mutating func scroll(by delta: Int) {
+        let count = conversationLines().count
+        let height = conversationHeight
+        let current = ConversationView.top(lineCount: count, height: height, scrollTop: scrollTop)
+        let maxTop = max(0, count - height)
+        let target = min(maxTop, max(0, current + delta))
+        scrollTop = target >= maxTop ? nil : target
+    }
+
+    mutating func scrollToTop() {
+        let maxTop = max(0, conversationLines().count - conversationHeight)
+        scrollTop = maxTop == 0 ? nil : 0
+    }
+}

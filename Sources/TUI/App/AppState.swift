@@ -1,0 +1,60 @@
+/// Everything the chat screen shows. `update` is the only thing that changes it and
+/// `AppView.render` the only thing that draws it.
+public struct AppState: Equatable, Sendable {
+    /// What the session is doing.
+    public enum Phase: Equatable, Sendable {
+        case loading(progress: Double, label: String)
+        case idle
+        case generating
+        /// Cancel was requested; tokens still in flight are dropped.
+        case stopping
+    }
+
+    /// A modal layer over the chat.
+    public enum Overlay: Equatable, Sendable {
+        case help(scroll: Int)
+        case confirmQuit
+    }
+
+    public var rows: Int
+    public var columns: Int
+    public var header = HeaderInfo.empty
+    public var headerExpanded = false
+    public var entries: [TranscriptEntry] = []
+    public var phase: Phase = .loading(progress: 0, label: "starting")
+    public var editor = LineEditor()
+    public var history = InputHistory()
+    /// First conversation line shown; nil follows the newest line (auto-scroll).
+    public var scrollTop: Int?
+    public var overlay: Overlay?
+    public var context = ContextUsage.empty
+    public var lastStats: ReplyStats?
+    /// Tokens of the reply being streamed.
+    public var streamingTokens = 0
+    /// Candidates of the last Tab press, shown in the status bar until the next edit.
+    public var completions: [String] = []
+    public var completionIndex: Int?
+    /// What precedes the candidate being cycled: "/" for names, "/theme " for arguments.
+    public var completionPrefix = "/"
+    public var themeName: String
+    public var themeNames: [String]
+    /// A short message in the status bar (cleared by the next key).
+    public var flash: String?
+    public var shouldQuit = false
+    public var spinnerFrame = 0
+    /// Argument completions the driver offers, by command name.
+    public var commandArguments: [String: [String]] = [:]
+
+    public init(rows: Int, columns: Int, themeName: String = "dark", themeNames: [String] = []) {
+        self.rows = rows
+        self.columns = columns
+        self.themeName = themeName
+        self.themeNames = themeNames
+    }
+
+    public var isBusy: Bool { phase == .generating || phase == .stopping }
+    public var isLoading: Bool {
+        if case .loading = phase { return true }
+        return false
+    }
+}

@@ -1,0 +1,16 @@
+/// What the runner needs from a terminal. `NcursesTerminal` is the only implementation
+/// that touches a real terminal; everything above it works on `ScreenBuffer`s.
+public protocol TerminalScreen: AnyObject {
+    /// Current size in rows and columns.
+    var size: (rows: Int, columns: Int) { get }
+    /// Waits up to `timeoutMilliseconds` for input, then returns everything available.
+    func read(timeoutMilliseconds: Int) -> [RawInput]
+    /// Makes the terminal show `buffer`, writing only what changed since the last draw.
+    func draw(_ buffer: ScreenBuffer)
+    /// Forgets what is on screen so the next draw repaints everything (Ctrl-L, theme change).
+    func invalidate()
+    /// Switches colours, mapped down to what the terminal has (after NO_COLOR).
+    func apply(_ theme: Theme)
+    /// Leaves full-screen mode and restores the terminal. Idempotent.
+    func close()
+}

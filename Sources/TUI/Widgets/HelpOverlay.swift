@@ -1,0 +1,43 @@
+/// The help overlay (F1 or /help): keys and slash commands, scrollable when the window is
+/// short.
+public enum HelpOverlay {
+    static let keys: [(String, String)] = [
+        ("Enter / Alt-Enter, Ctrl-J", "send / new line"),
+        ("Esc, Ctrl-C", "stop the reply, or ask to quit"),
+        ("Ctrl-D", "quit (on an empty prompt)"),
+        ("PgUp/PgDn, wheel, Home/End", "scroll (Home/End: empty input)"),
+        ("Up/Down", "input history"),
+        ("Ctrl-A/E, Alt-B/F", "line start/end, word left/right"),
+        ("Ctrl-K/U/W, Ctrl-Y", "kill to end/start/word, yank"),
+        ("Tab", "complete /commands and arguments"),
+        ("F2, Ctrl-L", "expand system prompt, redraw"),
+    ]
+
+    /// The overlay's content: keys, then commands. Sized to fit a 30-row terminal whole.
+    public static func lines() -> [StyledLine] {
+        var lines: [StyledLine] = [StyledLine("Keys", .overlayTitle)]
+        for (key, action) in keys {
+            lines.append(StyledLine([.init(pad(key, 28), .overlayBorder), .init(action, .overlay)], fill: .overlay))
+        }
+        lines.append(StyledLine("Commands", .overlayTitle))
+        for command in SlashCommand.all {
+            let head = "/" + command.name + (command.arguments.isEmpty ? "" : " " + command.arguments)
+            lines.append(StyledLine([.init(pad(head, 20), .overlayBorder), .init(command.summary, .overlay)], fill: .overlay))
+        }
+        return lines.map { line in var l = line; l.fill = .overlay; return l }
+    }
+
+    public static func draw(scroll: Int, into buffer: inout ScreenBuffer) {
+        let content = lines()
+        let box = Box.centered(height: content.count + 2, width: 74, in: buffer)
+        let inner = box.draw(into: &buffer, title: "help · Esc closes")
+        let top = min(max(0, scroll), max(0, content.count - inner.rows.count))
+        for (offset, row) in inner.rows.enumerated() where top + offset < content.count {
+            content[top + offset].draw(into: &buffer, row: row, column: inner.left, width: inner.width)
+        }
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(1, width - DisplayWidth.of(text)))
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import TUI
+
+/// `ghostchat tui-demo` (hidden): the full-screen chat over the fake driver, no model.
+/// Lets the tmux end-to-end tests drive the real binary in a real terminal.
+struct TUIDemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui-demo",
+        abstract: "Open the full-screen chat with a canned demo driver (no model).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "Theme name (themes/*.toml, ~/.config/ghostchat/themes) or a path to a .toml file.")
+    var theme: String = "dark"
+
+    @Option(name: .customLong("token-ms"), help: "Delay between streamed demo tokens, in milliseconds.")
+    var tokenMilliseconds: Int = 30
+
+    func run() throws {
+        let driver = FakeChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000)
+        try TUILauncher.run(driver: driver, theme: theme)
+    }
+}

@@ -1,0 +1,155 @@
+import XCTest
+@testable import TUI
+
+final class UpdateTests: XCTestCase {
+    func testEnterSendsAndRecordsHistory() {
+        var state = Fixtures.chat()
+        Fixtures.type("Bonjour", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.send("Bonjour")])
+        XCTAssertEqual(state.entries.last, TranscriptEntry(kind: .user, text: "Bonjour"))
+        XCTAssertTrue(state.editor.isEmpty)
+        Fixtures.press([.up], &state)
+        XCTAssertEqual(state.editor.text, "Bonjour")
+        Fixtures.press([.down], &state)
+        XCTAssertEqual(state.editor.text, "")
+    }
+
+    func testBlankInputIsNotSent() {
+        var state = Fixtures.chat()
+        Fixtures.press([.newline], &state)
+        Fixtures.type("  ", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [])
+    }
+
+    func testAltEnterAndCtrlJInsertNewlines() {
+        var state = Fixtures.chat()
+        var decoder = KeyDecoder()
+        let keys = "a\u{1B}\rb\nc".unicodeScalars.flatMap { decoder.feed(.scalar($0)) }
+        Fixtures.press(keys, &state)
+        XCTAssertEqual(state.editor.text, "a\nb\nc")
+    }
+
+    func testCtrlCInterruptsAndKeepsPartialText() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        _ = state.update(.driver(.replyToken("Partial")))
+        XCTAssertEqual(Fixtures.press([.control("c")], &state), [.cancel])
+        XCTAssertEqual(state.phase, .stopping)
+        XCTAssertTrue(state.entries.last!.interrupted, "marked at once, before the driver answers")
+        _ = state.update(.driver(.replyToken(" late")))
+        _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 2, tokensPerSecond: 10))))
+        XCTAssertEqual(state.entries.last?.text, "Partial")
+        XCTAssertEqual(state.phase, .idle)
+        XCTAssertEqual(state.lastStats?.interrupted, true)
+        // And the chat goes on.
+        Fixtures.type("next", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.send("next")])
+    }
+
+    func testEscapeInterruptsToo() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        XCTAssertEqual(Fixtures.press([.escape], &state), [.cancel])
+    }
+
+    func testCannotSendWhileReplying() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        Fixtures.type("x", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [])
+        XCTAssertEqual(state.flash, "still replying: Esc stops it")
+        XCTAssertEqual(state.editor.text, "x", "the text is kept")
+    }
+
+    func testCtrlCClearsTypedTextBeforeAskingToQuit() {
+        var state = Fixtures.chat()
+        Fixtures.type("draft", &state)
+        Fixtures.press([.control("c")], &state)
+        XCTAssertTrue(state.editor.isEmpty)
+        XCTAssertNil(state.overlay)
+    }
+
+    func testCtrlDQuitsOnEmptyPromptAndDeletesOtherwise() {
+        var state = Fixtures.chat()
+        Fixtures.type("ab", &state)
+        Fixtures.press([.left, .control("d")], &state)
+        XCTAssertEqual(state.editor.text, "a")
+        Fixtures.press([.control("u")], &state)
+        XCTAssertEqual(Fixtures.press([.control("d")], &state), [.quit])
+        XCTAssertTrue(state.shouldQuit)
+    }
+
+    func testCtrlDWhileGeneratingCancelsThenQuits() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        XCTAssertEqual(Fixtures.press([.control("d")], &state), [.cancel, .quit])
+    }
+
+    func testSlashCommands() {
+        var state = Fixtures.chat()
+        Fixtures.type("/system Speak in French", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.command(name: "system", argument: "Speak in French")])
+        Fixtures.type("/theme gruvbox", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.setTheme("gruvbox")])
+        Fixtures.type("/theme", &state)
+        Fixtures.press([.enter], &state)
+        XCTAssertEqual(state.entries.last?.text, "themes: dark (current), gruvbox, light")
+        Fixtures.type("/nope", &state)
+        Fixtures.press([.enter], &state)
+        XCTAssertEqual(state.entries.last?.kind, .error)
+        Fixtures.type("//etc/hosts is a file", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.send("/etc/hosts is a file")])
+        Fixtures.type("/quit", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.quit])
+    }
+
+    func testRetryWaitsForTheReplyToEnd() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        Fixtures.type("/retry", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [])
+        XCTAssertNotNil(state.flash)
+    }
+
+    func testRetryReplacesTheLastReply() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: true)))
+        _ = state.update(.driver(.replyToken("Again")))
+        XCTAssertEqual(state.entries.map(\.text), ["Hi there", "Again"])
+    }
+
+    func testTabCompletionCyclesCandidates() {
+        var state = Fixtures.chat(rows: 10, columns: 60)
+        Fixtures.type("/s", &state)
+        Fixtures.press([.tab], &state)
+        XCTAssertEqual(state.completions, ["system", "save", "sessions", "set"])
+        XCTAssertEqual(AppView.render(state).rowText(8), " Tab: system  save  sessions  set")
+        Fixtures.press([.tab], &state)
+        XCTAssertEqual(state.editor.text, "/system ")
+        XCTAssertEqual(AppView.render(state).rowText(8), " Tab: [system]  save  sessions  set")
+        Fixtures.press([.tab], &state)
+        XCTAssertEqual(state.editor.text, "/save ")
+        Fixtures.type("x", &state)
+        XCTAssertTrue(state.completions.isEmpty)
+
+        Fixtures.press([.control("u")], &state)
+        Fixtures.type("/theme g", &state)
+        Fixtures.press([.tab], &state)
+        XCTAssertEqual(state.editor.text, "/theme gruvbox")
+    }
+
+    func testPasteKeepsNewlinesAndDropsControls() {
+        var state = Fixtures.chat()
+        Fixtures.press([.paste("one\ntwo\u{1B}[31m\tthree")], &state)
+        XCTAssertEqual(state.editor.text, "one\ntwo[31m three")
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.send("one\ntwo[31m three")], "a paste never sends by itself")
+    }
+
+    func testTranscriptReplacementAndNotices() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.transcript([])))
+        XCTAssertTrue(state.entries.isEmpty)
+        _ = state.update(.driver(.notice("saved")))
+        XCTAssertEqual(state.entries, [TranscriptEntry(kind: .notice, text: "saved")])
+    }
+}
