@@ -30,7 +30,9 @@ struct ChatCommand: ParsableCommand {
     var maxReplyTokens: Int = -1
     @OptionGroup var sampling: SamplingOptions
 
-    @Flag(name: .long, help: "Line-based mode (the only mode so far; automatic when not on a terminal).")
+    @Option(name: .long, help: "Colour theme: dark, light, high-contrast, gruvbox, or a user theme (~/.config/ghostchat/themes).")
+    var theme: String = "dark"
+    @Flag(name: .long, help: "Line-based mode (automatic when stdin or stdout is not a terminal).")
     var plain = false
     @Option(name: .long, help: "The system message.")
     var system: String?
@@ -62,12 +64,33 @@ struct ChatCommand: ParsableCommand {
             throw ValidationError("unknown template '\(template)' (known: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if resume != nil && load != nil { throw ValidationError("--resume and --load cannot be combined") }
-        if model == nil && resume == nil && load == nil { throw ValidationError("missing -m/--model") }
+        if model == nil && resume == nil && load == nil && Self.environmentModel == nil {
+            throw ValidationError("no model: give -m FILE (or set GHOSTCHAT_MODEL)")
+        }
+    }
+
+    /// `GHOSTCHAT_MODEL`, the model used when none is named.
+    static var environmentModel: String? {
+        ProcessInfo.processInfo.environment["GHOSTCHAT_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func run() throws {
-        let console = Console()
         let presets = PresetLibrary.standard()
+        if !plain && TUILauncher.isInteractive {
+            let driver = SessionChatDriver(presets: presets) { notice in
+                try makeSession(console: Console(redirect: notice), presets: presets)
+            }
+            try TUILauncher.run(driver: driver, theme: theme)
+            return
+        }
+        let console = Console()
+        let session = try makeSession(console: console, presets: presets)
+        var repl = PlainChat(session: session, presets: presets, console: console)
+        repl.run()
+    }
+
+    /// Opens the store, loads the model and starts or continues the chat.
+    func makeSession(console: Console, presets: PresetLibrary) throws -> ChatSession {
         for warning in presets.warnings { console.notice("warning: \(warning)") }
 
         var store: SessionStore?
@@ -85,7 +108,7 @@ struct ChatCommand: ParsableCommand {
         } else if let load {
             previous = try Self.readTranscript(load)
         }
-        guard let modelPath = model ?? previous?.metadata.model?.path else {
+        guard let modelPath = model ?? previous?.metadata.model?.path ?? Self.environmentModel else {
             throw ChatError("the chat does not name its model; give -m")
         }
         let contextLength = self.contextLength ?? previous?.metadata.contextLength
@@ -133,11 +156,7 @@ struct ChatCommand: ParsableCommand {
         for warning in session.setupWarnings { console.notice("warning: \(warning)") }
         if let logContext { session.contextLog = try ContextLog(path: logContext) }
 
-        if !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
-            console.notice("the full-screen interface is not available yet; using plain mode")
-        }
-        var repl = PlainChat(session: session, presets: presets, console: console)
-        repl.run()
+        return session
     }
 
     static func readTranscript(_ path: String) throws -> Transcript {

@@ -4,8 +4,15 @@ import Foundation
 /// stdout as the model's words alone.
 struct Console {
     let interactive = isatty(STDIN_FILENO) == 1
+    /// Where notices go instead of stderr (the full-screen UI shows them in the chat).
+    var redirect: ((String) -> Void)?
+
+    init(redirect: ((String) -> Void)? = nil) {
+        self.redirect = redirect
+    }
 
     func notice(_ line: String) {
+        if let redirect { return redirect(line) }
         FileHandle.standardError.write(Data("ghostchat: \(line)\n".utf8))
     }
 

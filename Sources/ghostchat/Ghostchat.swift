@@ -12,7 +12,8 @@ struct Ghostchat: ParsableCommand {
             RunCommand.self, TokenizeCommand.self, PerplexityCommand.self,
             InfoCommand.self, QuantizeCommand.self, BenchCommand.self,
             ChatCommand.self, SessionsCommand.self, TUIDemoCommand.self,
-        ]
+        ],
+        defaultSubcommand: ChatCommand.self
     )
 
     /// Parses and runs, turning every failure into one line on stderr and exit status 1

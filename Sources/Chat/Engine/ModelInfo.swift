@@ -14,6 +14,8 @@ public struct ModelInfo: Sendable, Equatable, Codable {
     public var name: String?
     /// The GGUF `tokenizer.chat_template`, if any.
     public var chatTemplate: String?
+    /// The file type as llama.cpp names it ("Q4_0", "Q4_K_M" …), when the file says.
+    public var quantization: String?
 
     public init(fileName: String, path: String, fileSize: Int, headerHash: String, name: String? = nil, chatTemplate: String? = nil) {
         self.fileName = fileName
@@ -33,5 +35,6 @@ public struct ModelInfo: Sendable, Equatable, Codable {
         self.init(fileName: URL(fileURLWithPath: file.path).lastPathComponent, path: file.path, fileSize: file.fileSize,
                   headerHash: String(format: "%016llx", hash), name: file.modelName,
                   chatTemplate: file.string("tokenizer.chat_template"))
+        quantization = file.fileType?.name
     }
 }

@@ -9,6 +9,9 @@ public struct PresetLibrary: Sendable {
 
     public init() {}
 
+    /// Preset names, sorted (for listings and Tab completion).
+    public var names: [String] { presets.keys.sorted() }
+
     /// Loads the built-in presets and then `userFile` (default: the XDG config location),
     /// whose entries override built-ins of the same name.
     public static func standard(userFile: URL? = ChatPaths.userPresetsFile()) -> PresetLibrary {

@@ -1,0 +1,220 @@
+import Chat
+import Dispatch
+import Foundation
+import TUI
+
+/// Drives a `ChatSession` for the full-screen UI.
+///
+/// The session and the engine are not thread-safe, so one serial queue owns them: loading,
+/// replies and commands run there in order, and their results go back to the UI as
+/// `DriverEvent`s. Only cancellation crosses threads (its flag is thread-safe).
+final class SessionChatDriver: ChatDriver, @unchecked Sendable {
+    typealias SessionFactory = (_ notice: @escaping (String) -> Void) throws -> ChatSession
+
+    private let queue = DispatchQueue(label: "ghostchat.session")
+    private let makeSession: SessionFactory
+    private let presets: PresetLibrary
+    private var sink: (@Sendable (DriverEvent) -> Void)?
+    /// Owned by `queue`.
+    private var session: ChatSession?
+    private let lock = NSLock()
+    private var cancellation: CancellationFlag?
+
+    init(presets: PresetLibrary, makeSession: @escaping SessionFactory) {
+        self.presets = presets
+        self.makeSession = makeSession
+    }
+
+    private func emit(_ event: DriverEvent) { sink?(event) }
+
+    func start(sink: @escaping @Sendable (DriverEvent) -> Void) {
+        self.sink = sink
+        queue.async { [self] in
+            emit(.loading(progress: 0, label: "loading model…"))
+            do {
+                let chat = try makeSession { [weak self] line in self?.emit(.notice(line)) }
+                adopt(chat)
+                emit(.loading(progress: 1, label: "ready"))
+                emit(.ready(header(chat)))
+                emit(.transcript(entries(chat)))
+                emit(.context(usage(chat)))
+                for warning in chat.setupWarnings { emit(.notice("warning: \(warning)")) }
+            } catch {
+                emit(.error("\(error)"))
+            }
+        }
+    }
+
+    /// Makes `chat` the current session and routes its events to the UI.
+    private func adopt(_ chat: ChatSession) {
+        session = chat
+        lock.withLock { cancellation = chat.cancellation }
+        chat.onEvent = { [weak self, unowned chat] event in
+            guard let self else { return }
+            switch event {
+            case .warning(let text): emit(.notice("warning: \(text)"))
+            case .evicted(let exchanges, let total):
+                emit(.evicted(count: exchanges * 2))
+                emit(.notice("evicted the \(exchanges) oldest exchange\(exchanges == 1 ? "" : "s") to make room (\(total) in all); the system message stays pinned"))
+            case .evictionAhead: emit(.notice("the context is nearly full: the next turn will evict the oldest exchange"))
+            case .regenerating(let attempt, let reason):
+                emit(.notice("the reply broke a rule (\(reason)); regenerating (retry \(attempt))"))
+                emit(.replyStarted(replacingLast: true))
+            case .systemChanged:
+                emit(.systemPromptChanged(chat.system.text))
+                emit(.header(header(chat)))
+            }
+        }
+    }
+
+    func send(_ text: String) {
+        queue.async { [self] in
+            guard let session else { emit(.error("the model is not loaded")); return }
+            stream(session) { onText in try session.reply(to: text, onText: onText) }
+        }
+    }
+
+    /// Streams one reply to the UI and reports its numbers.
+    private func stream(_ session: ChatSession, replacingLast: Bool = false, _ produce: (_ onText: (String) -> Void) throws -> ReplyResult) {
+        emit(.replyStarted(replacingLast: replacingLast))
+        let started = DispatchTime.now()
+        do {
+            let result = try produce { piece in emit(.replyToken(piece)) }
+            let seconds = max(1e-6, Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+            emit(.replyFinished(ReplyStats(tokens: result.stats.generated, tokensPerSecond: Double(result.stats.generated) / seconds,
+                                           interrupted: result.interrupted)))
+            if let check = result.check, !check.passed {
+                emit(.notice("the reply still breaks a rule after \(check.violations.count) attempts: \((check.violations.last ?? nil) ?? "")"))
+            }
+        } catch {
+            emit(.replyFinished(ReplyStats(tokens: 0, tokensPerSecond: 0, interrupted: true)))
+            emit(.error("\(error)"))
+        }
+        emit(.context(usage(session)))
+    }
+
+    func cancel() {
+        lock.withLock { cancellation }?.cancel()
+    }
+
+    func run(command name: String, argument: String) {
+        queue.async { [self] in
+            guard let session else { emit(.error("the model is not loaded")); return }
+            do { try perform(name: name, argument: argument, session: session) } catch { emit(.error("\(error)")) }
+        }
+    }
+
+    private func perform(name: String, argument: String, session: ChatSession) throws {
+        // Bare forms show the current value instead of changing it.
+        switch (name, argument.isEmpty) {
+        case ("system", true): emit(.notice("system message (v\(session.systemVersion)): \(session.system.text)")); return
+        case ("preset", true): emit(.notice("presets: " + presets.names.joined(separator: ", "))); return
+        case ("template", true): emit(.notice("template: \(session.metadata.template.rawValue)")); return
+        default: break
+        }
+        let command = try SlashCommand(parsing: "/\(name) \(argument)")
+        switch command {
+        case .help, .quit: break  // the UI handles these
+        case .system(let text): try session.setSystem(SystemPrompt(text: text))
+        case .preset(let spec): try session.setSystem(SystemPrompt(custom: nil, presets: try presets.resolve(spec)))
+        case .reinforce(let on):
+            session.setReinforce(on)
+            emit(.notice("Ghost Attention reinforcement \(on ? "on" : "off")"))
+        case .check(let on, let retries):
+            session.setCheck(on, retries: retries)
+            let rules = session.system.rules.map(\.description).joined(separator: ", ")
+            emit(.notice("checking \(on ? "on" : "off")" + (on ? (rules.isEmpty ? " (the system message has no checkable rule)" : ": \(rules)") : "")))
+        case .context: emit(.notice(session.contextReport().summary))
+        case .stats:
+            guard let s = session.lastStats else { emit(.notice("no reply yet")); break }
+            emit(.notice("last reply: \(s.evaluated) evaluated, \(s.cacheHit) reused, \(s.generated) generated, \(s.evictedExchanges) evicted"))
+        case .save(let path):
+            let target = path ?? "ghostchat-\(session.id.prefix(8)).json"
+            try session.save(to: (target as NSString).expandingTildeInPath)
+            emit(.notice("saved \(target)"))
+        case .load(let path):
+            let transcript = try ChatCommand.readTranscript(path)
+            let loaded = try ChatSession(engine: session.engine, transcript: transcript, store: session.store, newID: true)
+            loaded.contextLog = session.contextLog
+            replace(with: loaded, notice: "loaded \(path)")
+        case .template(let value):
+            guard let template = TemplateName(argument: value) else {
+                throw ChatError("unknown template '\(value)' (one of: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            session.setTemplate(template)
+            emit(.header(header(session)))
+            emit(.notice("template \(template.rawValue) from the next reply"))
+        case .set(let key, let value):
+            try session.set(key, to: value)
+            emit(.notice("\(key) = \(value) from the next reply"))
+        case .retry:
+            stream(session, replacingLast: true) { onText in try session.retry(onText: onText) }
+        case .undo:
+            let text = try session.undo()
+            emit(.transcript(entries(session)))
+            emit(.context(usage(session)))
+            emit(.notice("took back the last exchange (\"\(text.prefix(40))\")"))
+        case .clear:
+            replace(with: session.fresh(), notice: "new chat (same system message and settings)")
+        case .sessions:
+            guard let store = session.store else { throw ChatError("chats are not being stored") }
+            let list = try store.list()
+            emit(.notice(list.isEmpty ? "no stored chats" : list.prefix(10).map { SessionsCommand.line(for: $0) }.joined(separator: "\n")))
+        }
+    }
+
+    private func replace(with chat: ChatSession, notice: String) {
+        adopt(chat)
+        emit(.header(header(chat)))
+        emit(.transcript(entries(chat)))
+        emit(.context(usage(chat)))
+        emit(.notice(notice))
+    }
+
+    func completions(forCommand name: String) -> [String] {
+        switch name {
+        case "preset": return presets.names
+        case "template": return TemplateName.allCases.map(\.rawValue)
+        case "set": return ChatSession.settingNames
+        case "reinforce", "check": return ["on", "off"]
+        default: return []
+        }
+    }
+
+    func shutdown() {
+        cancel()
+        queue.sync {}
+    }
+
+    // MARK: Mapping session state to the UI's
+
+    private func header(_ chat: ChatSession) -> HeaderInfo {
+        let model = chat.metadata.model
+        let presetNames = chat.system.presets.joined(separator: "+")
+        return HeaderInfo(model: model?.name ?? model?.fileName ?? "model", quantization: model?.quantization ?? "",
+                          template: chat.metadata.template.rawValue, systemPrompt: chat.system.text,
+                          preset: presetNames.isEmpty ? nil : presetNames)
+    }
+
+    private func usage(_ chat: ChatSession) -> ContextUsage {
+        let report = chat.contextReport()
+        return ContextUsage(capacity: report.contextLength, system: report.pinnedTokens, live: report.liveTokens,
+                            evictionThreshold: report.contextLength - report.reserve)
+    }
+
+    private func entries(_ chat: ChatSession) -> [TranscriptEntry] {
+        var result: [TranscriptEntry] = []
+        for message in chat.transcript.messages where !message.isWithdrawn {
+            switch message.role {
+            case .system:
+                if !message.content.isEmpty { result.append(TranscriptEntry(kind: .systemPrompt, text: message.content)) }
+            case .user:
+                result.append(TranscriptEntry(kind: .user, text: message.content, evicted: message.evicted))
+                if message.excluded { result.append(TranscriptEntry(kind: .notice, text: "(not sent: too long for the context)")) }
+            case .assistant:
+                result.append(TranscriptEntry(kind: .assistant, text: message.content, evicted: message.evicted, interrupted: message.interrupted))
+            }
+        }
+        return result
+    }
+}
