@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+
+/// The full-screen chat over a real fixture model and the real session manager, in tmux:
+/// stream a reply, switch the system prompt, interrupt and go on, resize, /save, quit.
+final class TmuxRealModelTests: XCTestCase {
+    private var tmux: TmuxSession!
+    private var dataDirectory: URL!
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+
+    override func setUpWithError() throws {
+        guard let tmuxPath = TmuxSession.findTmux() else {
+            throw XCTSkip("tmux is not installed (apt-get install tmux); skipping end-to-end tests")
+        }
+        let bundle = Bundle(for: Self.self).bundleURL
+        let candidates = [bundle.deletingLastPathComponent(), bundle].map { $0.appendingPathComponent("ghostchat") }
+        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath }) else {
+            XCTFail("ghostchat binary not found at \(candidates.map(\.path))")
+            return
+        }
+        let model = Self.fixtures.appendingPathComponent("tiny-llama-q4_0.gguf")
+        guard FileManager.default.fileExists(atPath: model.path) else {
+            XCTFail("fixture missing: \(model.path)")
+            return
+        }
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-tui-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        tmux = TmuxSession(tmux: tmuxPath, binary: binary.path)
+    }
+
+    override func tearDown() {
+        tmux?.killServer()
+        if let dataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
+    }
+
+    func testChatWithARealModel() throws {
+        guard let tmux else { return }
+        let model = Self.fixtures.appendingPathComponent("tiny-llama-q4_0.gguf").path
+        let saved = dataDirectory.appendingPathComponent("chat.json").path
+        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 4096 -t 1 --seed 5 --system-preset emoji; "
+            + "echo EXIT=$?; stty -a; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 100, rows: 30)
+        let ready = try tmux.waitFor("● idle", because: "the model loads")
+        XCTAssertTrue(ready.contains("ghost-test") && ready.contains("Q4_0") && ready.contains("llama2"), "header: \(ready)")
+        XCTAssertTrue(ready.contains("Always answer with emojis"), ready)
+
+        // A short reply streams in and finishes.
+        try tmux.type("/set n 12")
+        tmux.keys("Enter")
+        try tmux.type("Hello there")
+        tmux.keys("Enter")
+        try tmux.waitFor("tok/s", because: "the reply finishes and the status bar shows its speed")
+        XCTAssertTrue(tmux.capture().contains("Assistant"))
+
+        // Switch the system prompt mid-chat.
+        try tmux.type("/preset french")
+        tmux.keys("Enter")
+        try tmux.waitFor("⚙ system prompt: Always speak in French", because: "the switch is shown in the conversation")
+
+        // A long reply, interrupted, and the chat goes on.
+        try tmux.type("/set n -1")
+        tmux.keys("Enter")
+        try tmux.type("Tell me a long story")
+        tmux.keys("Enter")
+        try tmux.waitFor("generating", because: "the long reply starts")
+        tmux.keys("C-c")
+        try tmux.waitFor("⏹ interrupted", because: "Ctrl-C stops the reply and keeps it")
+        try tmux.waitFor("● idle", because: "idle again after the interrupt")
+        try tmux.type("/set n 8")
+        tmux.keys("Enter")
+        try tmux.type("And now?")
+        tmux.keys("Enter")
+        try tmux.waitFor(because: "the next message gets a reply") { $0.contains("And now?") && $0.contains("● idle") }
+
+        // Resize: everything is laid out again.
+        tmux.resize(columns: 60, rows: 18)
+        try tmux.waitFor(because: "the narrow layout shows the prompt and status") { screen in
+            screen.contains("● idle") && screen.split(separator: "\n").allSatisfy { $0.count <= 60 }
+        }
+        tmux.resize(columns: 100, rows: 30)
+
+        // /save writes the file.
+        try tmux.type("/save \(saved)")
+        tmux.keys("Enter")
+        try tmux.waitFor("saved", because: "/save reports the file")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any]
+        let messages = json?["messages"] as? [[String: Any]] ?? []
+        XCTAssertTrue(messages.contains { ($0["content"] as? String) == "Tell me a long story" })
+        XCTAssertTrue(messages.contains { ($0["interrupted"] as? Bool) == true }, "the interrupted reply is kept and marked")
+
+        // Quit: the terminal is restored and the shell goes on.
+        tmux.keys("C-d")
+        let screen = try tmux.waitFor("DONE", because: "the shell runs after ghostchat exits")
+        XCTAssertTrue(screen.contains("EXIT=0"), screen)
+        let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
+        XCTAssertTrue(words.contains("icanon") && words.contains("echo"), screen)
+    }
+}
