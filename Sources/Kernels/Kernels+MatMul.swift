@@ -39,6 +39,10 @@ extension Kernels {
         let type = Int32(w.type.rawValue)
         let bytes = gk_matmul_scratch_size(type, Int64(w.columns), Int64(tokens))
         let buffer = scratch.reserve(bytes)
+        if let packed = w.packed,
+           gk_matmul_packed(pool.pool, type, packed, Int64(w.rows), Int64(w.columns), input, Int64(tokens), output, buffer) != 0 {
+            return
+        }
         gk_matmul(pool.pool, type, w.data, Int64(w.rows), Int64(w.columns), input, Int64(tokens), output, buffer)
     }
 }

@@ -2,6 +2,20 @@ import Kernels
 import Tokenizer
 
 extension LlamaModel {
+    /// Repacks the matrices that have a faster interleaved layout on this CPU (Q4_0/Q8_0 on
+    /// AVX-512 VNNI), one at a time, releasing each one's file pages afterwards so peak
+    /// memory stays near one copy of the weights.
+    static func repacked(_ weights: LlamaWeights, pool: ThreadPool) -> LlamaWeights {
+        var w = weights
+        for i in w.layers.indices {
+            for path in [\LayerWeights.query, \.key, \.value, \.attentionOutput, \.gate, \.up, \.down] {
+                w.layers[i][keyPath: path] = Kernels.pack(w.layers[i][keyPath: path], pool: pool, releaseSource: true)
+            }
+        }
+        w.output = Kernels.pack(w.output, pool: pool, releaseSource: !w.tiedEmbeddings)
+        return w
+    }
+
     /// One forward pass over a batch of at most `batchSize` tokens starting at `position`,
     /// read top to bottom: embed, then per layer attention and feed-forward with residuals,
     /// then the final norm and the unembedding for the rows asked for.
