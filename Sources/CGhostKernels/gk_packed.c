@@ -222,6 +222,63 @@ static void pk_rows_task(void *ctx, int64_t i) {
     }
 }
 
+typedef struct {
+    pk_job m[3];
+    int count;
+    int64_t first[4];  // first task of each matrix
+} pk_multi;
+
+static void pk_multi_task(void *ctx, int64_t i) {
+    const pk_multi *mj = ctx;
+    int k = 0;
+    while (i >= mj->first[k + 1]) k++;
+    pk_rows_task((void *)&mj->m[k], i - mj->first[k]);
+}
+
+int gk_matmul_packed3(gk_pool *pool, int type, int64_t cols, const float *x, int64_t tokens, void *scratch,
+                      const void *p0, int64_t r0, float *o0, const void *p1, int64_t r1, float *o1,
+                      const void *p2, int64_t r2, float *o2) {
+    const void *ps[3] = {p0, p1, p2};
+    const int64_t rs[3] = {r0, r1, r2};
+    float *os[3] = {o0, o1, o2};
+    const int count = p2 ? 3 : 2;
+    for (int k = 0; k < count; k++)
+        if (!ps[k] || !gk_packed_size(type, rs[k], cols)) return 0;
+    if (tokens <= 0) return 1;
+    const int threads = pool ? gk_pool_threads(pool) : 1;
+    pk_multi mj;
+    mj.count = count;
+    mj.first[0] = 0;
+    int64_t total_groups = 0;
+    for (int k = 0; k < count; k++) total_groups += rs[k] / GK_PK_ROWS;
+    int64_t chunk = total_groups / ((int64_t)threads * 4);
+    if (chunk < 1) chunk = 1;
+    for (int k = 0; k < count; k++) {
+        pk_job *j = &mj.m[k];
+        j->tile = type == GK_TYPE_Q4_0 ? tile_q4_0_packed : tile_q8_0_packed;
+        j->type = type;
+        j->w = ps[k];
+        j->nb = cols / GK_QK;
+        j->gstride = group_block_bytes(type) * (size_t)j->nb;
+        j->rows = rs[k];
+        j->cols = cols;
+        j->tokens = tokens;
+        j->x = x;
+        j->out = os[k];
+        j->act = scratch;
+        j->astride = (gk_act_row_size(type, cols) + GK_ALIGN - 1) & ~(size_t)(GK_ALIGN - 1);
+        j->chunk = chunk;
+        mj.first[k + 1] = mj.first[k] + (rs[k] / GK_PK_ROWS + chunk - 1) / chunk;
+    }
+    // The input is quantized once for all matrices.
+    if (tokens >= 4 && threads > 1) gk_pool_run(pool, tokens, pk_quant_task, &mj.m[0]);
+    else for (int64_t t = 0; t < tokens; t++) pk_quant_task(&mj.m[0], t);
+    const int64_t tasks = mj.first[count];
+    if (threads > 1 && tasks > 1) gk_pool_run(pool, tasks, pk_multi_task, &mj);
+    else for (int64_t i = 0; i < tasks; i++) pk_multi_task(&mj, i);
+    return 1;
+}
+
 int gk_matmul_packed(gk_pool *pool, int type, const void *packed, int64_t rows, int64_t cols, const float *x,
                      int64_t tokens, float *out, void *scratch) {
     if (!gk_packed_size(type, rows, cols)) return 0;
@@ -255,6 +312,13 @@ int gk_matmul_packed(gk_pool *pool, int type, const void *packed, int64_t rows, 
 }
 
 #else
+int gk_matmul_packed3(gk_pool *pool, int type, int64_t cols, const float *x, int64_t tokens, void *scratch,
+                      const void *p0, int64_t r0, float *o0, const void *p1, int64_t r1, float *o1,
+                      const void *p2, int64_t r2, float *o2) {
+    (void)pool; (void)type; (void)cols; (void)x; (void)tokens; (void)scratch; (void)p0; (void)r0; (void)o0;
+    (void)p1; (void)r1; (void)o1; (void)p2; (void)r2; (void)o2;
+    return 0;
+}
 int gk_matmul_packed(gk_pool *pool, int type, const void *packed, int64_t rows, int64_t cols, const float *x,
                      int64_t tokens, float *out, void *scratch) {
     (void)pool; (void)type; (void)packed; (void)rows; (void)cols; (void)x; (void)tokens; (void)out; (void)scratch;
