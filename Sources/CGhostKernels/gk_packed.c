@@ -24,15 +24,20 @@
 #define GK_PK_ROWS 16
 #define GK_PK_NT 8
 
+//   Q4_K (2368 bytes per 256 columns): fp16 d[16]; fp16 dmin[16]; u8 sc[8][16] (sc[j][r]);
+//        u8 m[4][16][2] (m[i][r] = mins 2i, 2i+1 of row r); u8 q[4][8][64],
+//        q[c][k][4r+j] = qs_r[32c+4k+j] (low nibble: sub-block 2c, high: 2c+1)
 static size_t group_block_bytes(int type) {
-    return type == GK_TYPE_Q4_0 ? 32 + 256 : type == GK_TYPE_Q8_0 ? 32 + 512 : 0;
+    return type == GK_TYPE_Q4_0 ? 32 + 256 : type == GK_TYPE_Q8_0 ? 32 + 512 : type == GK_TYPE_Q4_K ? 2368 : 0;
 }
+
+static int64_t block_elems(int type) { return type == GK_TYPE_Q4_K ? GK_QKK : GK_QK; }
 
 size_t gk_packed_size(int type, int64_t rows, int64_t cols) {
     if (!gk_path_supported(GK_PATH_AVX512_VNNI)) return 0;
-    if (rows <= 0 || rows % GK_PK_ROWS || cols <= 0 || cols % GK_QK) return 0;
     const size_t gb = group_block_bytes(type);
-    return gb ? gb * (size_t)(rows / GK_PK_ROWS) * (size_t)(cols / GK_QK) : 0;
+    if (!gb || rows <= 0 || rows % GK_PK_ROWS || cols <= 0 || cols % block_elems(type)) return 0;
+    return gb * (size_t)(rows / GK_PK_ROWS) * (size_t)(cols / block_elems(type));
 }
 
 typedef struct {
@@ -43,10 +48,29 @@ typedef struct {
 } pack_job;
 
 static void pack_group(const pack_job *j, int64_t g) {
-    const int64_t nb = j->cols / GK_QK;
+    const int64_t nb = j->cols / block_elems(j->type);
     const size_t gb = group_block_bytes(j->type);
     char *out = j->dst + (size_t)g * (size_t)nb * gb;
-    if (j->type == GK_TYPE_Q4_0) {
+    if (j->type == GK_TYPE_Q4_K) {
+        const size_t ws = (size_t)nb * sizeof(gk_block_q4_K);
+        for (int64_t b = 0; b < nb; b++, out += gb) {
+            uint16_t *d = (uint16_t *)out, *dmin = (uint16_t *)(out + 32);
+            uint8_t *sc = (uint8_t *)out + 64, *mn = (uint8_t *)out + 192, *q = (uint8_t *)out + 320;
+            for (int r = 0; r < GK_PK_ROWS; r++) {
+                const gk_block_q4_K *src = (const gk_block_q4_K *)(j->w + (size_t)(g * GK_PK_ROWS + r) * ws) + b;
+                memcpy(&d[r], &src->d, 2);
+                memcpy(&dmin[r], &src->dmin, 2);
+                uint8_t s8[8], m8[8];
+                gk_unpack_scales_k4(src->scales, s8, m8);
+                for (int jj = 0; jj < 8; jj++) {
+                    sc[16 * jj + r] = s8[jj];
+                    mn[32 * (jj / 2) + 2 * r + (jj & 1)] = m8[jj];
+                }
+                for (int c = 0; c < 4; c++)
+                    for (int k = 0; k < 8; k++) memcpy(q + 64 * (8 * c + k) + 4 * r, src->qs + 32 * c + 4 * k, 4);
+            }
+        }
+    } else if (j->type == GK_TYPE_Q4_0) {
         const size_t ws = (size_t)nb * sizeof(gk_block_q4_0);
         for (int64_t b = 0; b < nb; b++, out += gb) {
             uint16_t *d = (uint16_t *)out;
@@ -166,6 +190,64 @@ GK_INLINE void q8_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
     for (int t = 0; t < NT; t++) _mm512_storeu_ps(out + (size_t)t * os, acc[t]);
 }
 
+GK_INLINE void q4_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os,
+                         const int NT, const int pf) {
+    __m512 acc[4];
+    for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    for (int64_t b = 0; b < nb; b++, pw += 2368) {
+        const gk_act_q8_K *ab[4];
+        for (int t = 0; t < NT; t++) ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
+        __m512i isum[4];
+        for (int t = 0; t < NT; t++) isum[t] = _mm512_setzero_si512();
+        for (int c = 0; c < 4; c++) {
+            if (pf) {
+                for (int l = 0; l < 640; l += 64) _mm_prefetch((const char *)pw + 2 * 2368 + 640 * c + l, _MM_HINT_T0);
+            }
+            __m512i slo[4], shi[4];
+            for (int t = 0; t < NT; t++) slo[t] = shi[t] = _mm512_setzero_si512();
+            const uint8_t *q = pw + 320 + 512 * c;
+            for (int k = 0; k < 8; k++) {
+                const __m512i p = _mm512_loadu_si512(q + 64 * k);
+                const __m512i lo = _mm512_and_si512(p, m4), hi = _mm512_and_si512(_mm512_srli_epi16(p, 4), m4);
+                for (int t = 0; t < NT; t++) {
+                    slo[t] = _mm512_dpbusd_epi32(slo[t], lo, bcast32(ab[t]->qs + 64 * c + 4 * k));
+                    shi[t] = _mm512_dpbusd_epi32(shi[t], hi, bcast32(ab[t]->qs + 64 * c + 32 + 4 * k));
+                }
+            }
+            const __m512i sclo = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(pw + 64 + 32 * c)));
+            const __m512i schi = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(pw + 64 + 32 * c + 16)));
+            for (int t = 0; t < NT; t++)
+                isum[t] = _mm512_add_epi32(isum[t], _mm512_add_epi32(_mm512_mullo_epi32(slo[t], sclo), _mm512_mullo_epi32(shi[t], schi)));
+        }
+        const __m512 dv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)pw));
+        const __m512 dmv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(pw + 32)));
+        __m512i mw[4];
+        for (int i = 0; i < 4; i++) mw[i] = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(pw + 192 + 32 * i)));
+        for (int t = 0; t < NT; t++) {
+            __m512i mm = _mm512_setzero_si512();
+            for (int i = 0; i < 4; i++) {
+                int32_t pair;
+                memcpy(&pair, ab[t]->bsums32 + 2 * i, 4);
+                mm = _mm512_dpwssd_epi32(mm, mw[i], _mm512_set1_epi32(pair));
+            }
+            const __m512 ad = _mm512_set1_ps(ab[t]->d);
+            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_mul_ps(dv, ad), acc[t]);
+            acc[t] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(mm), _mm512_mul_ps(dmv, ad), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm512_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+static void tile_q4_K_packed(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    switch (nt) {
+    case 1: q4_K_tile(pw, nb, a, as, out, os, 1, 1); break;
+    case 2: q4_K_tile(pw, nb, a, as, out, os, 2, 0); break;
+    case 3: q4_K_tile(pw, nb, a, as, out, os, 3, 0); break;
+    default: q4_K_tile(pw, nb, a, as, out, os, 4, 0); break;
+    }
+}
+
 #define GK_NT_CASES(fn)                                                                            \
     switch (nt) {                                                                                  \
     case 1: fn(pw, nb, a, as, out, os, 1, 1); break;                                               \
@@ -201,7 +283,15 @@ typedef struct {
     size_t astride;
     float *out;
     int64_t chunk;  // groups per task
+    int max_nt;     // tokens per tile
 } pk_job;
+
+typedef void (*pk_tile_fn)(const uint8_t *, int64_t, const char *, size_t, int, float *, size_t);
+
+static pk_tile_fn pk_tile_for(int type, int *max_nt) {
+    *max_nt = type == GK_TYPE_Q4_K ? 4 : GK_PK_NT;
+    return type == GK_TYPE_Q4_0 ? tile_q4_0_packed : type == GK_TYPE_Q8_0 ? tile_q8_0_packed : tile_q4_K_packed;
+}
 
 static void pk_quant_task(void *ctx, int64_t t) {
     pk_job *j = ctx;
@@ -213,8 +303,8 @@ static void pk_rows_task(void *ctx, int64_t i) {
     const int64_t groups = j->rows / GK_PK_ROWS;
     const int64_t g0 = i * j->chunk, g1 = g0 + j->chunk < groups ? g0 + j->chunk : groups;
     // Token tiles outside, row groups inside: the chunk's weights stay in L2.
-    for (int64_t t = 0; t < j->tokens; t += GK_PK_NT) {
-        const int nt = (int)(j->tokens - t < GK_PK_NT ? j->tokens - t : GK_PK_NT);
+    for (int64_t t = 0; t < j->tokens; t += j->max_nt) {
+        const int nt = (int)(j->tokens - t < j->max_nt ? j->tokens - t : j->max_nt);
         const char *a = j->act + (size_t)t * j->astride;
         float *o = j->out + t * j->rows;
         for (int64_t g = g0; g < g1; g++)
@@ -255,10 +345,10 @@ int gk_matmul_packed3(gk_pool *pool, int type, int64_t cols, const float *x, int
     if (chunk < 1) chunk = 1;
     for (int k = 0; k < count; k++) {
         pk_job *j = &mj.m[k];
-        j->tile = type == GK_TYPE_Q4_0 ? tile_q4_0_packed : tile_q8_0_packed;
+        j->tile = pk_tile_for(type, &j->max_nt);
         j->type = type;
         j->w = ps[k];
-        j->nb = cols / GK_QK;
+        j->nb = cols / block_elems(type);
         j->gstride = group_block_bytes(type) * (size_t)j->nb;
         j->rows = rs[k];
         j->cols = cols;
@@ -285,10 +375,10 @@ int gk_matmul_packed(gk_pool *pool, int type, const void *packed, int64_t rows, 
     if (tokens <= 0) return 1;
     const int threads = pool ? gk_pool_threads(pool) : 1;
     pk_job j;
-    j.tile = type == GK_TYPE_Q4_0 ? tile_q4_0_packed : tile_q8_0_packed;
+    j.tile = pk_tile_for(type, &j.max_nt);
     j.type = type;
     j.w = packed;
-    j.nb = cols / GK_QK;
+    j.nb = cols / block_elems(type);
     j.gstride = group_block_bytes(type) * (size_t)j.nb;
     j.rows = rows;
     j.cols = cols;

@@ -2,7 +2,7 @@ import Kernels
 import Tokenizer
 
 extension LlamaModel {
-    /// Repacks the matrices that have a faster interleaved layout on this CPU (Q4_0/Q8_0 on
+    /// Repacks the matrices that have a faster interleaved layout on this CPU (Q4_0/Q8_0/Q4_K on
     /// AVX-512 VNNI), one at a time, releasing each one's file pages afterwards so peak
     /// memory stays near one copy of the weights.
     static func repacked(_ weights: LlamaWeights, pool: ThreadPool) -> LlamaWeights {

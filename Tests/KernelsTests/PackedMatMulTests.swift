@@ -3,7 +3,7 @@ import GGUF
 import Kernels
 import XCTest
 
-/// The 16-row interleaved (packed) Q4_0/Q8_0 kernels against the Swift reference, for
+/// The 16-row interleaved (packed) Q4_0/Q8_0/Q4_K kernels against the Swift reference, for
 /// every tile width (1…8 tokens and remainders), 1 and 2 threads and extreme patterns.
 final class PackedMatMulTests: XCTestCase {
     func testPackedMatchesReference() throws {
@@ -12,8 +12,9 @@ final class PackedMatMulTests: XCTestCase {
         var checked = 0
         for threads in [1, 2] {
             let pool = ThreadPool(threads: threads)
-            for type in [GGMLType.q4_0, .q8_0] {
-                for (columns, rows) in [(32, 16), (96, 48), (2048, 160)] {
+            for type in [GGMLType.q4_0, .q8_0, .q4_K] {
+                let shapes = type == .q4_K ? [(256, 16), (768, 48), (2048, 160)] : [(32, 16), (96, 48), (2048, 160)]
+                for (columns, rows) in shapes {
                     for (wp, ap) in [(RandomWeights.Pattern.random, RandomWeights.Pattern.random), (.extreme, .extreme), (.zero, .random)] {
                         let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng, pattern: wp)
                         try w.withUnsafeBytes { wb in
@@ -49,7 +50,7 @@ final class PackedMatMulTests: XCTestCase {
     func testUnpackableShapesFallBack() {
         var rng = SeededRNG(seed: 5)
         let pool = ThreadPool(threads: 1)
-        for (type, rows) in [(GGMLType.q4_0, 17), (.q4_K, 16), (.f16, 32)] {
+        for (type, rows) in [(GGMLType.q4_0, 17), (.q6_K, 16), (.f16, 32)] {
             let columns = 256
             let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng)
             w.withUnsafeBytes { wb in
