@@ -151,10 +151,11 @@ def main():
     ap.add_argument("-t", type=int, default=2)
     ap.add_argument("-r", type=int, default=3)
     ap.add_argument("--only", nargs="*", help="model names to run, e.g. '1.1B Q4_0'")
+    ap.add_argument("--bandwidth", type=float, help="DRAM read GB/s for the bound (default: measure it now)")
     args = ap.parse_args()
 
     paths = ensure_models(args.models)
-    bw = bandwidth(args.t)
+    bw = args.bandwidth or bandwidth(args.t)
     print(f"load before: {os.getloadavg()[0]:.2f}; DRAM read bandwidth ({args.t} threads, 2 GiB): {bw:.1f} GB/s", flush=True)
     rows = []
     for name, _, _ in MODELS:
