@@ -39,6 +39,32 @@ extension Kernels {
         let type = Int32(w.type.rawValue)
         let bytes = gk_matmul_scratch_size(type, Int64(w.columns), Int64(tokens))
         let buffer = scratch.reserve(bytes)
+        if let packed = w.packed,
+           gk_matmul_packed(pool.pool, type, packed, Int64(w.rows), Int64(w.columns), input, Int64(tokens), output, buffer) != 0 {
+            return
+        }
         gk_matmul(pool.pool, type, w.data, Int64(w.rows), Int64(w.columns), input, Int64(tokens), output, buffer)
+    }
+
+    /// Several matrices applied to the same input (Q/K/V or gate/up): when all are packed
+    /// with one type, the input is quantized once and all rows share one parallel region
+    /// (fewer barriers per token); otherwise one matmul each.
+    public static func matmul(_ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil, input: UnsafePointer<Float>, tokens: Int,
+                              outputs oa: UnsafeMutablePointer<Float>, _ ob: UnsafeMutablePointer<Float>, _ oc: UnsafeMutablePointer<Float>? = nil,
+                              pool: ThreadPool, scratch: MatMulScratch) {
+        guard tokens > 0 else { return }
+        if let pa = a.packed, let pb = b.packed, a.type == b.type, a.columns == b.columns,
+           c == nil || (c!.packed != nil && c!.type == a.type && c!.columns == a.columns && oc != nil) {
+            let type = Int32(a.type.rawValue)
+            let buffer = scratch.reserve(gk_matmul_scratch_size(type, Int64(a.columns), Int64(tokens)))
+            if gk_matmul_packed3(pool.pool, type, Int64(a.columns), input, Int64(tokens), buffer,
+                                 pa, Int64(a.rows), oa, pb, Int64(b.rows), ob,
+                                 c?.packed, Int64(c?.rows ?? 0), oc) != 0 {
+                return
+            }
+        }
+        matmul(a, input: input, tokens: tokens, output: oa, pool: pool, scratch: scratch)
+        matmul(b, input: input, tokens: tokens, output: ob, pool: pool, scratch: scratch)
+        if let c, let oc { matmul(c, input: input, tokens: tokens, output: oc, pool: pool, scratch: scratch) }
     }
 }

@@ -1,3 +1,4 @@
+import CGhostKernels
 import GGUF
 
 /// A row-major matrix in GGUF layout: `rows` rows of `columns` elements of `type` (weights stay in the mmap).
@@ -7,6 +8,10 @@ public struct WeightMatrix: @unchecked Sendable {
     public let columns: Int
     /// The first byte of row 0; rows follow each other without padding.
     public let data: UnsafeRawPointer
+    /// The same weights repacked into 16-row interleaved blocks (see `Kernels.pack`), used
+    /// by matmul instead of `data` when present.
+    public private(set) var packed: UnsafeRawPointer?
+    private var packedStorage: PackedStorage?
 
     /// Bytes per row (`columns` must be a whole number of blocks).
     public var rowByteCount: Int { columns / type.blockSize * type.typeSize }
@@ -18,5 +23,43 @@ public struct WeightMatrix: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         self.data = data
+    }
+
+    /// A copy whose matmuls use `storage` (packed by `Kernels.pack`).
+    func withPacked(_ storage: PackedStorage) -> WeightMatrix {
+        var m = self
+        m.packedStorage = storage
+        m.packed = UnsafeRawPointer(storage.pointer)
+        return m
+    }
+}
+
+/// Owns the memory of a packed weight matrix.
+final class PackedStorage: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    init(byteCount: Int) { pointer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64) }
+    deinit { pointer.deallocate() }
+}
+
+extension Kernels {
+    /// Whether `w` has a packed (16-row interleaved) form on this CPU: Q4_0, Q8_0 and Q4_K with
+    /// a multiple of 16 rows on AVX-512 VNNI.
+    public static func canPack(_ w: WeightMatrix) -> Bool {
+        gk_packed_size(Int32(w.type.rawValue), Int64(w.rows), Int64(w.columns)) > 0
+    }
+
+    /// Returns `w` with a packed copy of its weights that matmul uses for every token count
+    /// (the 16-row interleaved layout lets one VNNI instruction serve 16 rows; see
+    /// gk_packed.c), or `w` unchanged if it can't be packed. With `releaseSource`, the
+    /// pages of `w.data` (a read-only file mapping) are dropped from the resident set
+    /// afterwards, so the process holds one copy of the weights, not two.
+    public static func pack(_ w: WeightMatrix, pool: ThreadPool?, releaseSource: Bool = false) -> WeightMatrix {
+        let type = Int32(w.type.rawValue)
+        let bytes = gk_packed_size(type, Int64(w.rows), Int64(w.columns))
+        guard bytes > 0, w.packed == nil else { return w }
+        let storage = PackedStorage(byteCount: bytes)
+        gk_pack(pool?.pool, type, w.data, Int64(w.rows), Int64(w.columns), storage.pointer)
+        if releaseSource { gk_release_pages(w.data, w.rows * w.rowByteCount) }
+        return w.withPacked(storage)
     }
 }

@@ -2,6 +2,20 @@ import Kernels
 import Tokenizer
 
 extension LlamaModel {
+    /// Repacks the matrices that have a faster interleaved layout on this CPU (Q4_0/Q8_0/Q4_K on
+    /// AVX-512 VNNI), one at a time, releasing each one's file pages afterwards so peak
+    /// memory stays near one copy of the weights.
+    static func repacked(_ weights: LlamaWeights, pool: ThreadPool) -> LlamaWeights {
+        var w = weights
+        for i in w.layers.indices {
+            for path in [\LayerWeights.query, \.key, \.value, \.attentionOutput, \.gate, \.up, \.down] {
+                w.layers[i][keyPath: path] = Kernels.pack(w.layers[i][keyPath: path], pool: pool, releaseSource: true)
+            }
+        }
+        w.output = Kernels.pack(w.output, pool: pool, releaseSource: !w.tiedEmbeddings)
+        return w
+    }
+
     /// One forward pass over a batch of at most `batchSize` tokens starting at `position`,
     /// read top to bottom: embed, then per layer attention and feed-forward with residuals,
     /// then the final norm and the unembedding for the rows asked for.
@@ -22,9 +36,8 @@ extension LlamaModel {
             for t in 0..<n {
                 rmsNorm(s.xb[t * c.dim], s.x[t * c.dim], layer.attentionNorm, count: c.dim, epsilon: c.rmsEpsilon)
             }
-            matmul(layer.query, s.xb.pointer, n, s.q.pointer)
-            matmul(layer.key, s.xb.pointer, n, s.k.pointer)
-            matmul(layer.value, s.xb.pointer, n, s.v.pointer)
+            Kernels.matmul(layer.query, layer.key, layer.value, input: s.xb.pointer, tokens: n,
+                           outputs: s.q.pointer, s.k.pointer, s.v.pointer, pool: pool, scratch: state.scratch)
             for t in 0..<n {
                 applyRope(s.q[t * c.qDim], heads: c.headCount, headDim: c.headDim, cos: s.ropeCos[t * pairs], sin: s.ropeSin[t * pairs], pairs: pairs)
                 applyRope(s.k[t * c.kvDim], heads: c.kvHeadCount, headDim: c.headDim, cos: s.ropeCos[t * pairs], sin: s.ropeSin[t * pairs], pairs: pairs)
@@ -39,8 +52,8 @@ extension LlamaModel {
             for t in 0..<n {
                 rmsNorm(s.xb[t * c.dim], s.x[t * c.dim], layer.ffnNorm, count: c.dim, epsilon: c.rmsEpsilon)
             }
-            matmul(layer.gate, s.xb.pointer, n, s.gate.pointer)
-            matmul(layer.up, s.xb.pointer, n, s.up.pointer)
+            Kernels.matmul(layer.gate, layer.up, input: s.xb.pointer, tokens: n,
+                           outputs: s.gate.pointer, s.up.pointer, pool: pool, scratch: state.scratch)
             swiglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
             matmul(layer.down, s.gate.pointer, n, s.projection.pointer)
             addInPlace(s.x.pointer, s.projection.pointer, count: n * c.dim)
@@ -76,25 +89,16 @@ extension LlamaModel {
         let scale = 1 / Float(c.headDim).squareRoot()
         let cache = self.cache
         let context = contextLength
+        let stride = c.kvDim
         pool.parallelFor(min(workers, items)) { worker in
             let scores = s.scores[worker * context]
-            let queryHalf = s.queryHalf[worker * c.headDim]
             var item = worker
             while item < items {
                 let t = item / c.headCount, h = item % c.headCount
                 let kvOffset = (h / group) * c.headDim
-                let length = start + t + 1
-                Kernels.toHalf(s.q[t * c.qDim + h * c.headDim], queryHalf, count: c.headDim)
-                for p in 0..<length {
-                    scores[p] = Kernels.dotHalf(queryHalf, cache.key(layer: l, position: p) + kvOffset, count: c.headDim) * scale
-                }
-                softmax(scores, count: length)
-                let out = s.attention[t * c.qDim + h * c.headDim]
-                out.initialize(repeating: 0, count: c.headDim)
-                for p in 0..<length {
-                    let weight = Float(Float16(scores[p]))
-                    Kernels.axpyHalf(weight, cache.value(layer: l, position: p) + kvOffset, out, count: c.headDim)
-                }
+                Kernels.attendHalf(query: s.q[t * c.qDim + h * c.headDim], keys: cache.key(layer: l, position: 0) + kvOffset,
+                                   values: cache.value(layer: l, position: 0) + kvOffset, stride: stride, length: start + t + 1,
+                                   headDim: c.headDim, scale: scale, scores: scores, output: s.attention[t * c.qDim + h * c.headDim])
                 item += min(workers, items)
             }
         }

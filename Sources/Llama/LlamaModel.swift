@@ -64,11 +64,12 @@ public final class LlamaModel: @unchecked Sendable {
 
         self.file = file
         self.config = config
-        self.weights = try LlamaWeights(gguf: file, config: config)
+        let pool = ThreadPool(threads: threadCount)
+        self.weights = Self.repacked(try LlamaWeights(gguf: file, config: config), pool: pool)
         self.tokenizer = tokenizer
         self.contextLength = context
         self.batchSize = max(1, min(batchSize, context))
-        self.pool = ThreadPool(threads: threadCount)
+        self.pool = pool
         self.cache = KVCache(layerCount: config.layerCount, capacity: context, kvDim: config.kvDim)
         self.state = RunState(config: config, batchCapacity: self.batchSize, contextLength: context, workers: threadCount)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 // Small vectorised kernels for the non-matmul parts of the forward pass.
 
@@ -38,10 +39,7 @@ func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, cou
 
 /// gate = silu(gate) · up.
 func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count n: Int) {
-    for i in 0..<n {
-        let g = gate[i]
-        gate[i] = g / (1 + expf(-g)) * up[i]
-    }
+    Kernels.swiglu(gate, up, count: n)
 }
 
 /// In-place softmax over `n` values; returns nothing. Max-subtracted for stability.

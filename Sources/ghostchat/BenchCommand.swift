@@ -56,24 +56,28 @@ struct BenchCommand: ParsableCommand {
         llama.reset()
         try llama.evaluate(randomTokens(min(8, context)), logits: .last)
 
-        var pp: [Double] = [], tg: [Double] = []
+        var pp: [Double] = [], tg: [Double] = [], ppCPU: [Double] = [], tgCPU: [Double] = []
         for _ in 0..<repetitions {
             if promptTokens > 0 {
                 llama.reset()
                 let tokens = randomTokens(promptTokens)
+                let cpu = cpuSeconds()
                 let start = DispatchTime.now()
                 try llama.evaluate(tokens, logits: .last)
                 pp.append(Double(promptTokens) / seconds(since: start))
+                ppCPU.append(cpuSeconds() - cpu)
             }
             if generatedTokens > 0 {
                 llama.reset()
                 var token = Token(1)
+                let cpu = cpuSeconds()
                 let start = DispatchTime.now()
                 for _ in 0..<generatedTokens {
                     let logits = try llama.evaluate([token], logits: .last)
                     token = Token(logits.indices.max { logits[$0] < logits[$1] } ?? 0)
                 }
                 tg.append(Double(generatedTokens) / seconds(since: start))
+                tgCPU.append(cpuSeconds() - cpu)
             }
         }
 
@@ -93,7 +97,9 @@ struct BenchCommand: ParsableCommand {
             pp_tokens_per_s: pp.isEmpty ? nil : Stats(pp).mean,
             pp_stddev: pp.isEmpty ? nil : Stats(pp).stddev,
             tg_tokens_per_s: tg.isEmpty ? nil : Stats(tg).mean,
-            tg_stddev: tg.isEmpty ? nil : Stats(tg).stddev
+            tg_stddev: tg.isEmpty ? nil : Stats(tg).stddev,
+            pp_cpu_seconds: ppCPU.isEmpty ? nil : Stats(ppCPU).mean,
+            tg_cpu_seconds: tgCPU.isEmpty ? nil : Stats(tgCPU).mean
         )
         if json {
             let encoder = JSONEncoder()
@@ -105,8 +111,14 @@ struct BenchCommand: ParsableCommand {
         print("tensors  \(types)")
         print("threads  \(report.threads), kernel \(report.kernel)")
         print("test      tokens/s")
-        if !pp.isEmpty { print(String(format: "pp%-6d  %8.2f ± %.2f", promptTokens, Stats(pp).mean, Stats(pp).stddev)) }
-        if !tg.isEmpty { print(String(format: "tg%-6d  %8.2f ± %.2f", generatedTokens, Stats(tg).mean, Stats(tg).stddev)) }
+        if !pp.isEmpty {
+            print(String(format: "pp%-6d  %8.2f ± %.2f   (CPU %.1f ms/token)", promptTokens, Stats(pp).mean, Stats(pp).stddev,
+                         1000 * Stats(ppCPU).mean / Double(promptTokens)))
+        }
+        if !tg.isEmpty {
+            print(String(format: "tg%-6d  %8.2f ± %.2f   (CPU %.1f ms/token)", generatedTokens, Stats(tg).mean, Stats(tg).stddev,
+                         1000 * Stats(tgCPU).mean / Double(generatedTokens)))
+        }
     }
 
     struct Report: Encodable {
@@ -124,6 +136,17 @@ struct BenchCommand: ParsableCommand {
         var pp_stddev: Double?
         var tg_tokens_per_s: Double?
         var tg_stddev: Double?
+        /// Process CPU time (user + system, all threads) per repetition: less sensitive than
+        /// wall time to other load on a shared machine (spinning threads count, though).
+        var pp_cpu_seconds: Double?
+        var tg_cpu_seconds: Double?
+    }
+
+    private func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
     private func seconds(since start: DispatchTime) -> Double {

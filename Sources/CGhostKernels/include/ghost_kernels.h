@@ -124,6 +124,38 @@ size_t gk_matmul_scratch_size(int type, int64_t cols, int64_t tokens);
 int gk_matmul(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols, const float *x,
               int64_t tokens, float *out, void *scratch);
 
+// MARK: - Packed (16-row interleaved) weights: Q4_0, Q8_0, Q4_K on AVX-512 VNNI CPUs
+
+/// Bytes of the packed form of a rows × cols matrix of `type`, or 0 when this CPU or shape
+/// has no packed kernel (type not Q4_0/Q8_0/Q4_K, rows not a multiple of 16, no AVX-512 VNNI).
+size_t gk_packed_size(int type, int64_t rows, int64_t cols);
+/// Repacks `w` (GGUF row-major blocks) into `dst` (gk_packed_size bytes, 64-byte aligned),
+/// spread over `pool` (may be NULL). Returns 0 if not packable.
+int gk_pack(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols, void *dst);
+/// gk_matmul for packed weights (same scratch size as gk_matmul). Returns 0 if not packable.
+int gk_matmul_packed(gk_pool *pool, int type, const void *packed, int64_t rows, int64_t cols, const float *x,
+                     int64_t tokens, float *out, void *scratch);
+/// Two or three packed matrices of the same type and column count applied to the same
+/// input (Q/K/V, gate/up): one activation quantization and one parallel region for all.
+/// p2 may be NULL. Returns 0 (doing nothing) unless every matrix is packed.
+int gk_matmul_packed3(gk_pool *pool, int type, int64_t cols, const float *x, int64_t tokens, void *scratch,
+                      const void *p0, int64_t r0, float *o0, const void *p1, int64_t r1, float *o1,
+                      const void *p2, int64_t r2, float *o2);
+/// Drops the whole pages inside [p, p+n) of a read-only file mapping from this process's
+/// resident set (they fault back in from the page cache if touched again).
+void gk_release_pages(const void *p, size_t n);
+
+// MARK: - Attention and activation
+
+/// One query head (`head_dim` f32, rounded to half like llama.cpp's f16 matmul) over
+/// `length` cached positions of f16 keys/values `stride` elements apart: softmax(q·k·scale)
+/// with the weights rounded to half, then Σ w·v into `out`. `scores` holds `length` floats.
+/// head_dim ≤ 512.
+void gk_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride, int64_t length,
+                   int64_t head_dim, float scale, float *scores, float *out);
+/// gate[i] = silu(gate[i]) · up[i].
+void gk_swiglu(float *gate, const float *up, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif
