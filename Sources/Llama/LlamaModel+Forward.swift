@@ -5,14 +5,18 @@ extension LlamaModel {
     /// Repacks the matrices that have a faster interleaved layout on this CPU (Q4_0/Q8_0/Q4_K on
     /// AVX-512 VNNI), one at a time, releasing each one's file pages afterwards so peak
     /// memory stays near one copy of the weights.
-    static func repacked(_ weights: LlamaWeights, pool: ThreadPool) -> LlamaWeights {
+    static func repacked(_ weights: LlamaWeights, pool: ThreadPool, progress: ((Double) -> Void)? = nil) -> LlamaWeights {
         var w = weights
+        // Packing touches every weight page, so it is what loading a model costs: report it.
+        let steps = Double(w.layers.count + 1)
         for i in w.layers.indices {
             for path in [\LayerWeights.query, \.key, \.value, \.attentionOutput, \.gate, \.up, \.down] {
                 w.layers[i][keyPath: path] = Kernels.pack(w.layers[i][keyPath: path], pool: pool, releaseSource: true)
             }
+            progress?(Double(i + 1) / steps)
         }
         w.output = Kernels.pack(w.output, pool: pool, releaseSource: !w.tiedEmbeddings)
+        progress?(1)
         return w
     }
 

@@ -34,8 +34,10 @@ public final class LlamaModel: @unchecked Sendable {
     let state: RunState
 
     /// Loads `path`. `contextLength` defaults to the trained length capped at 4096;
-    /// `threads` defaults to the number of cores.
-    public init(path: String, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int = 256) throws {
+    /// `threads` defaults to the number of cores. `progress` hears the fraction of the
+    /// weights loaded (0…1) as they are read and prepared.
+    public init(path: String, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int = 256,
+                progress: ((Double) -> Void)? = nil) throws {
         let file: GGUFFile
         do {
             file = try GGUFFile(path: path)
@@ -65,7 +67,7 @@ public final class LlamaModel: @unchecked Sendable {
         self.file = file
         self.config = config
         let pool = ThreadPool(threads: threadCount)
-        self.weights = Self.repacked(try LlamaWeights(gguf: file, config: config), pool: pool)
+        self.weights = Self.repacked(try LlamaWeights(gguf: file, config: config), pool: pool, progress: progress)
         self.tokenizer = tokenizer
         self.contextLength = context
         self.batchSize = max(1, min(batchSize, context))

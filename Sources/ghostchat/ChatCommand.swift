@@ -77,8 +77,8 @@ struct ChatCommand: ParsableCommand {
     func run() throws {
         let presets = PresetLibrary.standard()
         if !plain && TUILauncher.isInteractive {
-            let driver = SessionChatDriver(presets: presets) { notice in
-                try makeSession(console: Console(redirect: notice), presets: presets)
+            let driver = SessionChatDriver(presets: presets) { notice, progress in
+                try makeSession(console: Console(redirect: notice), presets: presets, progress: progress)
             }
             try TUILauncher.run(driver: driver, theme: theme)
             return
@@ -90,7 +90,7 @@ struct ChatCommand: ParsableCommand {
     }
 
     /// Opens the store, loads the model and starts or continues the chat.
-    func makeSession(console: Console, presets: PresetLibrary) throws -> ChatSession {
+    func makeSession(console: Console, presets: PresetLibrary, progress: ((Double) -> Void)? = nil) throws -> ChatSession {
         for warning in presets.warnings { console.notice("warning: \(warning)") }
 
         var store: SessionStore?
@@ -112,7 +112,7 @@ struct ChatCommand: ParsableCommand {
             throw ChatError("the chat does not name its model; give -m")
         }
         let contextLength = self.contextLength ?? previous?.metadata.contextLength
-        let llama = try LlamaModel(path: modelPath, contextLength: contextLength, threads: threads)
+        let llama = try LlamaModel(path: modelPath, contextLength: contextLength, threads: threads, progress: progress)
         let engine = LlamaChatEngine(model: llama)
 
         let session: ChatSession

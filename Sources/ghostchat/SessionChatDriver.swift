@@ -9,7 +9,7 @@ import TUI
 /// replies and commands run there in order, and their results go back to the UI as
 /// `DriverEvent`s. Only cancellation crosses threads (its flag is thread-safe).
 final class SessionChatDriver: ChatDriver, @unchecked Sendable {
-    typealias SessionFactory = (_ notice: @escaping (String) -> Void) throws -> ChatSession
+    typealias SessionFactory = (_ notice: @escaping (String) -> Void, _ progress: @escaping (Double) -> Void) throws -> ChatSession
 
     private let queue = DispatchQueue(label: "ghostchat.session")
     private let makeSession: SessionFactory
@@ -32,7 +32,8 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         queue.async { [self] in
             emit(.loading(progress: 0, label: "loading model…"))
             do {
-                let chat = try makeSession { [weak self] line in self?.emit(.notice(line)) }
+                let chat = try makeSession({ [weak self] line in self?.emit(.notice(line)) },
+                                           { [weak self] fraction in self?.emit(.loading(progress: fraction, label: "loading model…")) })
                 adopt(chat)
                 emit(.loading(progress: 1, label: "ready"))
                 emit(.ready(header(chat)))

@@ -69,6 +69,14 @@ final class ModelShapeTests: XCTestCase {
         XCTAssertNoThrow(try LlamaModel.checkMemory(file: file, config: config, contextLength: 512, available: 1 << 30))
     }
 
+    func testLoadingReportsProgressUpToOne() throws {
+        var fractions: [Double] = []
+        _ = try LlamaModel(path: try Fixtures.path("tiny-llama-q4_0.gguf"), contextLength: 64, threads: 1) { fractions.append($0) }
+        XCTAssertFalse(fractions.isEmpty)
+        XCTAssertEqual(fractions, fractions.sorted(), "progress only goes forward")
+        XCTAssertEqual(fractions.last, 1)
+    }
+
     func testTiedEmbeddingsUseTokenEmbedding() throws {
         let path = try RandomModel(tiedEmbeddings: true).write()
         defer { try? FileManager.default.removeItem(atPath: path) }
