@@ -63,13 +63,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CGhostKernels", "GGUF"]),
-        .testTarget(name: "LlamaTests", dependencies: ["Llama", "GGUF", "Kernels", "Tokenizer"]),
+        // Helpers shared by the test targets (deterministic random inputs).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["TestSupport", "Tokenizer", "GGUF"]),
+        .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
+        .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
-        .testTarget(name: "ChatTests", dependencies: ["Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"]),
+        .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import GGUF
+import TestSupport
+import XCTest
 
 /// Malformed files give one clear `GGUFError` line naming the file — never a crash.
 final class GGUFBadFileTests: XCTestCase {

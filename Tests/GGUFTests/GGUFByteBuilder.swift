@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import GGUF
+import TestSupport
+import XCTest
 
 /// Builds GGUF bytes by hand, independently of `GGUFWriter`, so tests can produce any
 /// version, any layout and any kind of malformed file.
@@ -202,21 +203,6 @@ func touchAll(_ value: GGUFValue) -> Int {
     var n = 0
     for element in array.values { n += touchAll(element) }
     return n
-}
-
-// MARK: - A small deterministic random generator
-
-/// SplitMix64: small, fast, and the same sequence on every platform.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 // MARK: - A small model written with the project's writer

@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import GGUF
+import TestSupport
+import XCTest
 
 /// Deterministic random mutations of small valid files: each one either parses (and then
 /// every value decodes, every tensor's bytes are readable and the file copies through the

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Kernels
+import TestSupport
 import XCTest
 
 /// Throughput figures, run by hand: `GHOSTCHAT_BENCH=1 swift test -c release --filter BenchmarkTests`.
@@ -25,7 +26,7 @@ final class BenchmarkTests: XCTestCase {
     /// Weight bytes per second streamed by matvec; `copies` distinct matrices are cycled so
     /// that (with enough of them) the weights come from DRAM rather than the L3.
     func measure(_ type: GGMLType, rows: Int, columns: Int, copies: Int, tokens: Int, threads: Int, seconds: Double = 1.0) -> (gbps: Double, usPerCall: Double, cpuGBps: Double, bestGBps: Double) {
-        var rng = SeededRNG(seed: 1)
+        var rng = SeededRandom(seed: 1)
         let one = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng)
         let bytes = one.count
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes * copies, alignment: 64)

@@ -1,6 +1,7 @@
 import CGhostKernels
 import GGUF
 import Kernels
+import TestSupport
 import XCTest
 
 /// Every dot type on every available SIMD path against the Swift reference
@@ -9,7 +10,7 @@ final class DotProductTests: XCTestCase {
     static let weightTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_K, .q5_K, .q6_K]
 
     func testEveryPathMatchesReference() {
-        var rng = SeededRNG(seed: 42)
+        var rng = SeededRandom(seed: 42)
         let pool = ThreadPool(threads: 1)
         let scratch = MatMulScratch()
         var checked = 0
@@ -51,7 +52,7 @@ final class DotProductTests: XCTestCase {
     /// The SIMD activation quantizers must produce byte-identical blocks to the portable one
     /// (and hence to llama.cpp's x86 quantizer, which the reference restates).
     func testActivationQuantizersAgreeAcrossPaths() {
-        var rng = SeededRNG(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let n = 2048
         var inputs = [randomActivation(n, rng: &rng), randomActivation(n, rng: &rng, pattern: .zero),
                       randomActivation(n, rng: &rng, pattern: .extreme)]

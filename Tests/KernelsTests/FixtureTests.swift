@@ -1,5 +1,6 @@
 import GGUF
 import Kernels
+import TestSupport
 import XCTest
 
 /// Real llama.cpp-quantized tensors against the F16 model they were made from.
@@ -78,7 +79,7 @@ final class FixtureTests: XCTestCase {
         let a = try XCTUnwrap(f16.tensor(named: name)), b = try XCTUnwrap(q8.tensor(named: name))
         let ma = WeightMatrix(type: a.type, rows: a.rowCount, columns: a.rowLength, data: f16.data(for: a))
         let mb = WeightMatrix(type: b.type, rows: b.rowCount, columns: b.rowLength, data: q8.data(for: b))
-        var rng = SeededRNG(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let x = randomActivation(ma.columns, rng: &rng)
         var ya = [Float](repeating: 0, count: ma.rows), yb = ya
         let pool = ThreadPool(threads: 2), scratch = MatMulScratch()

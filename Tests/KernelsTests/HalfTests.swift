@@ -1,10 +1,11 @@
 import CGhostKernels
 import Kernels
+import TestSupport
 import XCTest
 
 final class HalfTests: XCTestCase {
     func testHalfConversionMatchesIEEE() {
-        var rng = SeededRNG(seed: 1)
+        var rng = SeededRandom(seed: 1)
         var values: [Float] = [0, -0, 1, -1, 65504, 65519.99, 65520, -65520, 1e10, .infinity, -.infinity,
                                0x1p-14, 0x1p-24, 0x1p-25, 0x1.8p-25, 0x1p-26, 5.96e-8, 6.1e-5, 1.0009765625, 1.00048828125,
                                1.00146484375, 2049, 2051, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
@@ -60,7 +61,7 @@ final class HalfTests: XCTestCase {
         XCTAssertEqual(Kernels.float(bfloat16: 0x3F80), 1)
 
         // The row converter (SIMD) agrees with the scalar one.
-        var rng = SeededRNG(seed: 2)
+        var rng = SeededRandom(seed: 2)
         let values = (0..<4099).map { _ in Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &rng)) }
         forEachPath { path in
             let q = Kernels.quantize(values, count: values.count, to: .bf16)
@@ -76,7 +77,7 @@ final class HalfTests: XCTestCase {
     }
 
     func testDotAndAxpy() {
-        var rng = SeededRNG(seed: 4)
+        var rng = SeededRandom(seed: 4)
         forEachPath { path in
             for n in [0, 1, 7, 16, 33, 100, 1000] {
                 let a = (0..<n).map { _ in Float.random(in: -2...2, using: &rng) }

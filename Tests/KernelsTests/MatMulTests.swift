@@ -1,11 +1,12 @@
 import GGUF
 import Kernels
+import TestSupport
 import XCTest
 
 final class MatMulTests: XCTestCase {
     /// Tiles over several tokens must give exactly what one matvec per token gives.
     func testMultiTokenMatchesPerTokenMatvec() {
-        var rng = SeededRNG(seed: 3)
+        var rng = SeededRandom(seed: 3)
         let scratch = MatMulScratch()
         forEachPath { path in
             for threads in [1, 2] {
@@ -41,7 +42,7 @@ final class MatMulTests: XCTestCase {
 
     /// Larger shapes split into many chunks over two threads agree with one thread.
     func testThreadCountDoesNotChangeResults() {
-        var rng = SeededRNG(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let scratch = MatMulScratch()
         let one = ThreadPool(threads: 1), two = ThreadPool(threads: 2)
         for type in [GGMLType.q4_0, .q8_0, .q4_K, .q6_K, .f16] {

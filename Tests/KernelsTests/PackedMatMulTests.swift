@@ -1,13 +1,14 @@
 import CGhostKernels
 import GGUF
 import Kernels
+import TestSupport
 import XCTest
 
 /// The 16-row interleaved (packed) Q4_0/Q8_0/Q4_K kernels against the Swift reference, for
 /// every tile width (1…8 tokens and remainders), 1 and 2 threads and extreme patterns.
 final class PackedMatMulTests: XCTestCase {
     func testPackedMatchesReference() throws {
-        var rng = SeededRNG(seed: 99)
+        var rng = SeededRandom(seed: 99)
         let scratch = MatMulScratch()
         var checked = 0
         for threads in [1, 2] {
@@ -48,7 +49,7 @@ final class PackedMatMulTests: XCTestCase {
 
     /// Shapes the packed kernels don't cover are left unpacked and still multiply correctly.
     func testUnpackableShapesFallBack() {
-        var rng = SeededRNG(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let pool = ThreadPool(threads: 1)
         for (type, rows) in [(GGMLType.q4_0, 17), (.q6_K, 16), (.f16, 32)] {
             let columns = 256

@@ -1,10 +1,11 @@
 import GGUF
 import Kernels
+import TestSupport
 import XCTest
 
 final class QuantizeTests: XCTestCase {
     func testRoundTripErrorBounds() {
-        var rng = SeededRNG(seed: 9)
+        var rng = SeededRandom(seed: 9)
         let n = 4096
         let x = (0..<n).map { _ in Float.random(in: -3...3, using: &rng) }
         // Q8_0: half a step of amax/127. Q4_0: the step is amax/8 and the side opposite the

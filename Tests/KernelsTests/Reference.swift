@@ -1,22 +1,10 @@
 import Foundation
 import GGUF
 import Kernels
+import TestSupport
 
 // Straightforward Swift re-statements of the block formats, written independently of the
 // C kernels so the tests check the kernels against the format definitions.
-
-/// Deterministic generator (SplitMix64) so failures reproduce.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func halfBits(_ x: Float) -> UInt16 { Float16(x).bitPattern }
 func halfValue(_ bits: UInt16) -> Float { Float(Float16(bitPattern: bits)) }
@@ -148,7 +136,7 @@ enum Reference {
 
 /// Random weight rows of each supported type, with valid (finite) scales.
 enum RandomWeights {
-    static func make(_ type: GGMLType, rows: Int, columns: Int, rng: inout SeededRNG, pattern: Pattern = .random) -> [UInt8] {
+    static func make(_ type: GGMLType, rows: Int, columns: Int, rng: inout SeededRandom, pattern: Pattern = .random) -> [UInt8] {
         let rowBytes = columns / type.blockSize * type.typeSize
         var bytes = [UInt8](repeating: 0, count: rows * rowBytes)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
@@ -200,7 +188,7 @@ enum RandomWeights {
     enum Pattern { case random, zero, extreme }
 }
 
-func randomActivation(_ count: Int, rng: inout SeededRNG, pattern: RandomWeights.Pattern = .random) -> [Float] {
+func randomActivation(_ count: Int, rng: inout SeededRandom, pattern: RandomWeights.Pattern = .random) -> [Float] {
     switch pattern {
     case .zero: return [Float](repeating: 0, count: count)
     case .extreme: return (0..<count).map { $0 % 3 == 0 ? -1e4 : 1e4 }

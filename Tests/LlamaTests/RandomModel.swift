@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Kernels
 import Llama
+import TestSupport
 
 /// Writes small random-weight Llama models of any shape with the project's GGUF writer,
 /// reusing the real Llama 2 vocabulary so they tokenize like real files.
@@ -78,23 +79,3 @@ struct RandomModel {
     }
 }
 
-/// Deterministic normal samples (xorshift + Box–Muller) so test models are reproducible.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
-
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-
-    mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
-
-    mutating func gaussian() -> Float {
-        let u1 = max(uniform(), 1e-7), u2 = uniform()
-        return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
-    }
-}

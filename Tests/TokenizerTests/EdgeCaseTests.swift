@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import TestSupport
 import Tokenizer
 import XCTest
 
@@ -88,7 +89,7 @@ final class EdgeCaseTests: XCTestCase {
 
     func testRandomTextRoundTrips() throws {
         let tokenizer = try Fixtures.llama2()
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededRandom(seed: 42)
         let alphabet: [Unicode.Scalar] = Array("abcdefghijklmnopqrstuvwxyz ABC.,!?'\"<>[]/\n\t0123456789éüßøЖжλ東京語😀🤖\u{301}\u{200D}".unicodeScalars)
         for _ in 0..<300 {
             var scalars = String.UnicodeScalarView()
@@ -110,15 +111,3 @@ final class EdgeCaseTests: XCTestCase {
     }
 }
 
-/// Small deterministic generator so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

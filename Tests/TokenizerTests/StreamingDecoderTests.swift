@@ -1,3 +1,4 @@
+import TestSupport
 import Tokenizer
 import XCTest
 
@@ -77,7 +78,7 @@ final class StreamingDecoderTests: XCTestCase {
 
     func testRandomStreamsAgreeWithDecode() throws {
         let tokenizer = try Fixtures.llama2()
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let interesting: [Token] = [0, 1, 2, 13, 29871, 15043, 3186, 30591, 243, 162, 167, 153]
         for _ in 0..<2000 {
             var ids: [Token] = []

@@ -1,5 +1,6 @@
 import Chat
 import GGUF
+import TestSupport
 import Tokenizer
 import XCTest
 
@@ -15,7 +16,7 @@ final class PlainModeTests: XCTestCase {
         let home = try temporaryDirectory(self)
         let logPath = home.appendingPathComponent("context.jsonl").path
         let exportPath = home.appendingPathComponent("chat.json").path
-        var generator = SplitMix(seed: 3)
+        var generator = SeededRandom(seed: 3)
         let words = "apple river mountain quick blue song table window garden silver".split(separator: " ")
         let messages = (0..<1000).map { i in
             "message \(i): " + (0..<(1 + Int(generator.next() % 8))).map { _ in String(words[Int(generator.next() % 10)]) }.joined(separator: " ")
@@ -181,15 +182,4 @@ final class PlainModeTests: XCTestCase {
         var segments: [[Int]]
     }
 
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }
