@@ -20,7 +20,7 @@ struct ChatCommand: ParsableCommand {
             """
     )
 
-    @Option(name: [.customShort("m"), .long], help: "Path to a GGUF model file (default with --resume: the chat's model).")
+    @Option(name: [.customShort("m"), .long], help: "Path to a GGUF model file (default: the chat's model with --resume, else $GHOSTCHAT_MODEL, else model in config.toml, else the built-in demo model).")
     var model: String?
     @Option(name: [.customShort("c"), .customLong("ctx-size")], help: "Context length in tokens (default: the model's, at most 4096).")
     var contextLength: Int?
@@ -30,8 +30,8 @@ struct ChatCommand: ParsableCommand {
     var maxReplyTokens: Int = -1
     @OptionGroup var sampling: SamplingOptions
 
-    @Option(name: .long, help: "Colour theme: dark, light, high-contrast, gruvbox, or a user theme (~/.config/ghostchat/themes).")
-    var theme: String = "dark"
+    @Option(name: .long, help: "Colour theme: dark, light, high-contrast, gruvbox, or a user theme (~/.config/ghostchat/themes; default: dark).")
+    var theme: String?
     @Flag(name: .long, help: "Line-based mode (automatic when stdin or stdout is not a terminal).")
     var plain = false
     @Option(name: .long, help: "The system message.")
@@ -64,34 +64,30 @@ struct ChatCommand: ParsableCommand {
             throw ValidationError("unknown template '\(template)' (known: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if resume != nil && load != nil { throw ValidationError("--resume and --load cannot be combined") }
-        if model == nil && resume == nil && load == nil && Self.environmentModel == nil {
-            throw ValidationError("no model: give -m FILE (or set GHOSTCHAT_MODEL)")
-        }
-    }
-
-    /// `GHOSTCHAT_MODEL`, the model used when none is named.
-    static var environmentModel: String? {
-        ProcessInfo.processInfo.environment["GHOSTCHAT_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func run() throws {
         let presets = PresetLibrary.standard()
+        let config = try UserConfig.load()
         if !plain && TUILauncher.isInteractive {
             let driver = SessionChatDriver(presets: presets) { notice, progress in
-                try makeSession(console: Console(redirect: notice), presets: presets, progress: progress)
+                try makeSession(console: Console(redirect: notice), presets: presets, config: config, progress: progress)
             }
-            try TUILauncher.run(driver: driver, theme: theme)
+            try TUILauncher.run(driver: driver, theme: theme ?? config.theme ?? "dark")
             return
         }
         let console = Console()
-        let session = try makeSession(console: console, presets: presets)
+        let session = try makeSession(console: console, presets: presets, config: config)
         var repl = PlainChat(session: session, presets: presets, console: console)
         repl.run()
     }
 
     /// Opens the store, loads the model and starts or continues the chat.
-    func makeSession(console: Console, presets: PresetLibrary, progress: ((Double) -> Void)? = nil) throws -> ChatSession {
+    func makeSession(console: Console, presets: PresetLibrary, config: UserConfig, progress: ((Double) -> Void)? = nil) throws -> ChatSession {
         for warning in presets.warnings { console.notice("warning: \(warning)") }
+        if !config.unknownKeys.isEmpty {
+            console.notice("warning: \(ChatPaths.configFile().path): unknown keys ignored: \(config.unknownKeys.joined(separator: ", ")) (known: \(UserConfig.knownKeys.joined(separator: ", ")))")
+        }
 
         var store: SessionStore?
         if !noStore {
@@ -108,11 +104,10 @@ struct ChatCommand: ParsableCommand {
         } else if let load {
             previous = try Self.readTranscript(load)
         }
-        guard let modelPath = model ?? previous?.metadata.model?.path ?? Self.environmentModel else {
-            throw ChatError("the chat does not name its model; give -m")
-        }
-        let contextLength = self.contextLength ?? previous?.metadata.contextLength
-        let llama = try LlamaModel(path: modelPath, contextLength: contextLength, threads: threads, progress: progress)
+        let choice = try ModelChoice.resolve(flag: model, transcript: previous?.metadata.model?.path, config: config)
+        if choice.origin == .demo { console.notice(ModelChoice.demoNotice) }
+        let contextLength = self.contextLength ?? previous?.metadata.contextLength ?? config.contextLength
+        let llama = try LlamaModel(path: choice.path, contextLength: contextLength, threads: threads ?? config.threads, progress: progress)
         let engine = LlamaChatEngine(model: llama)
 
         let session: ChatSession
@@ -134,14 +129,20 @@ struct ChatCommand: ParsableCommand {
             }
         } else {
             let templateName: TemplateName
-            if let template {
-                templateName = TemplateName(argument: template)!
+            if let template = template ?? config.template {
+                guard let name = TemplateName(argument: template) else {
+                    throw ChatError("unknown template '\(template)' in \(ChatPaths.configFile().path) (known: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                templateName = name
             } else {
                 let detected = TemplateDetection.detect(llama.file.string("tokenizer.chat_template"))
                 if let warning = detected.warning { console.notice("warning: \(warning)") }
                 templateName = detected.name
             }
-            let prompt = SystemPrompt(custom: system, presets: try systemPreset.map { try presets.resolve($0) } ?? [])
+            // Flags replace the configured system message as a whole rather than adding to it.
+            let fromFlags = system != nil || systemPreset != nil
+            let prompt = SystemPrompt(custom: fromFlags ? system : config.system,
+                                      presets: try (fromFlags ? systemPreset : config.systemPreset).map { try presets.resolve($0) } ?? [])
             var options = SessionOptions(template: templateName, system: prompt, sampling: SamplingParameters(sampling.settings),
                                          maxReplyTokens: maxReplyTokens, reinforceSystem: reinforceSystem,
                                          checkReplies: check, checkRetries: checkRetries)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Chat
 import Foundation
 import GGUF
 import Llama
@@ -10,10 +11,11 @@ struct InfoCommand: ParsableCommand {
         abstract: "Show a model's architecture, shapes, parameter count, tensor types, vocabulary and template."
     )
 
-    @Option(name: [.customShort("m"), .long], help: "Path to a GGUF file.")
-    var model: String
+    @Option(name: [.customShort("m"), .long], help: "Path to a GGUF file (default: the model chat would use).")
+    var model: String?
 
     func run() throws {
+        let model = try ModelChoice.resolve(flag: self.model, config: try UserConfig.load()).path
         let file = try GGUFFile(path: model)
         var rows: [(String, String)] = []
         rows.append(("file", "\((model as NSString).lastPathComponent) (\(formatBytes(file.fileSize)), GGUF v\(file.version))"))

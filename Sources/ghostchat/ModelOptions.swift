@@ -1,10 +1,12 @@
 import ArgumentParser
+import Chat
+import Foundation
 import Llama
 
 /// Options shared by the commands that load a model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: [.customShort("m"), .long], help: "Path to a GGUF model file.")
-    var model: String
+    @Option(name: [.customShort("m"), .long], help: "Path to a GGUF model file (default: $GHOSTCHAT_MODEL, else model in config.toml, else the built-in demo model).")
+    var model: String?
 
     @Option(name: [.customShort("c"), .customLong("ctx-size")], help: "Context length in tokens (default: the model's, at most 4096).")
     var contextLength: Int?
@@ -17,8 +19,15 @@ struct ModelOptions: ParsableArguments {
         if let t = threads, t < 1 { throw ValidationError("-t must be at least 1") }
     }
 
+    /// The model file to use; says so on stderr when it is the demo model.
+    func modelPath() throws -> String {
+        let choice = try ModelChoice.resolve(flag: model, config: try UserConfig.load())
+        if choice.origin == .demo { FileHandle.standardError.write(Data((ModelChoice.demoNotice + "\n").utf8)) }
+        return choice.path
+    }
+
     func load(contextLength override: Int? = nil) throws -> LlamaModel {
-        try LlamaModel(path: model, contextLength: override ?? contextLength, threads: threads)
+        try LlamaModel(path: try modelPath(), contextLength: override ?? contextLength, threads: threads)
     }
 }
 

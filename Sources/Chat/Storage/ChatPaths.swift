@@ -25,6 +25,11 @@ public enum ChatPaths {
         configDirectory(environment: environment).appendingPathComponent("presets.toml")
     }
 
+    /// `config.toml`: the model, theme and chat defaults (see `UserConfig`).
+    public static func configFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        configDirectory(environment: environment).appendingPathComponent("config.toml")
+    }
+
     private static func home(_ environment: [String: String]) -> URL {
         URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
     }

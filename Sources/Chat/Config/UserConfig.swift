@@ -1,0 +1,80 @@
+import Foundation
+import TOMLKit
+
+/// Settings from `config.toml` in the config directory (`~/.config/ghostchat/config.toml`).
+///
+/// Every key is optional and a command-line flag always wins. The file is the user's own, so
+/// a mistake in it is an error that names the file, not something silently skipped: a model
+/// setting that was ignored would quietly load a different model.
+///
+/// ```toml
+/// model = "~/models/llama-2-7b-chat.Q4_K_M.gguf"
+/// theme = "gruvbox"
+/// system-preset = "llama2-chat"
+/// ctx-size = 4096
+/// threads = 8
+/// ```
+public struct UserConfig: Equatable, Sendable {
+    /// Path of the model used when none is named (`~` is expanded).
+    public var model: String?
+    public var theme: String?
+    public var system: String?
+    public var systemPreset: String?
+    public var template: String?
+    public var contextLength: Int?
+    public var threads: Int?
+    /// Keys the file has that ghostchat does not know (reported as a warning).
+    public var unknownKeys: [String] = []
+
+    public init() {}
+
+    /// The keys ghostchat reads.
+    public static let knownKeys = ["model", "theme", "system", "system-preset", "template", "ctx-size", "threads"]
+
+    /// Reads `config.toml` from the config directory; a missing file is an empty config.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UserConfig {
+        let url = ChatPaths.configFile(environment: environment)
+        guard FileManager.default.fileExists(atPath: url.path) else { return UserConfig() }
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw ChatError("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        return try UserConfig(toml: text, source: url.path, home: environment["HOME"])
+    }
+
+    /// Parses a config document; `source` names it in errors.
+    public init(toml: String, source: String, home: String? = nil) throws {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            throw ChatError("\(source): \(error.description) at line \(error.source.begin.line)")
+        } catch {
+            throw ChatError("\(source): \(error)")
+        }
+        func string(_ key: String) throws -> String? {
+            guard let value = table[key] else { return nil }
+            guard let string = value.string else { throw ChatError("\(source): '\(key)' must be a string") }
+            return string
+        }
+        func positive(_ key: String) throws -> Int? {
+            guard let value = table[key] else { return nil }
+            guard let int = value.int, int > 0 else { throw ChatError("\(source): '\(key)' must be a positive integer") }
+            return int
+        }
+        model = try string("model").map { Self.expandingTilde($0, home: home) }
+        theme = try string("theme")
+        system = try string("system")
+        systemPreset = try string("system-preset")
+        template = try string("template")
+        contextLength = try positive("ctx-size")
+        threads = try positive("threads")
+        unknownKeys = table.keys.filter { !Self.knownKeys.contains($0) }.sorted()
+    }
+
+    private static func expandingTilde(_ path: String, home: String?) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        let base = home ?? NSHomeDirectory()
+        return base + path.dropFirst()
+    }
+}
