@@ -75,15 +75,17 @@ enum ModelFileProbe {
         blackHole(sink)
     }
 
-    /// Decodes `value` completely (arrays stay in the mapping until asked).
+    /// Decodes `value` completely (arrays stay in the mapping until asked), the way the
+    /// loader asks for them: as strings, floats or integers; nested arrays element by element.
     private static func touch(_ value: GGUFValue) -> Int {
         var sink = (value.intValue ?? 0) &+ (value.stringValue?.utf8.count ?? 0)
         sink &+= value.doubleValue.map { Int($0.isFinite ? 1 : 0) } ?? 0
         if let array = value.arrayValue {
-            sink &+= array.strings?.count ?? 0
-            sink &+= array.floats?.count ?? 0
-            sink &+= array.ints?.count ?? 0
-            for element in array.values { sink &+= touch(element) }
+            switch array.elementType {
+            case .string: sink &+= array.strings?.count ?? 0
+            case .array: for element in array.values { sink &+= touch(element) }
+            default: sink &+= (array.floats?.count ?? 0) &+ (array.ints?.count ?? 0)
+            }
         }
         return sink
     }

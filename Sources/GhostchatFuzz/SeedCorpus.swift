@@ -12,10 +12,14 @@ import Kernels
 /// so each seed parses, loads and generates, in 20–80 KB.
 enum SeedCorpus {
     static let vocabulary = 320
-    static let dim = 32
-    static let heads = 4
-    static let kvHeads = 2
-    static let ffn = 64
+
+    /// The hyperparameters of a seed model.
+    struct Shape {
+        var dim = 32, heads = 4, kvHeads = 2, headDim = 8, ffn = 64, layers = 1
+        /// Writes `attention.key_length` (a head width that is not dim / heads).
+        var keyLength = false
+        var ropeDimensions: Int? = nil
+    }
 
     /// Writes the seeds into `directory` (created if needed); returns their paths.
     @discardableResult
@@ -25,17 +29,25 @@ enum SeedCorpus {
             try GGUFFile(path: (fixtures as NSString).appendingPathComponent(name))
         }
         let f16 = try fixture("tiny-llama-f16.gguf")
-        let plans: [(name: String, source: GGUFFile, layers: Int, type: GGMLType?, output: Bool)] = [
-            ("micro-f16", f16, 1, nil, true),
-            ("micro-q8_0", try fixture("tiny-llama-q8_0.gguf"), 1, nil, true),
-            ("micro-q4_0-tied", try fixture("tiny-llama-q4_0.gguf"), 1, nil, false),
-            ("micro-from-q4_k_m", try fixture("tiny-llama-q4_k_m.gguf"), 1, nil, true),
-            ("micro-f32-2layers", f16, 2, .f32, false),
-            ("micro-bf16", f16, 1, .bf16, true),
+        // Matrices keep the source's type unless one is given; norms are always F32. The odd
+        // shapes (widths that are no multiple of a SIMD vector, 3:1 GQA, a head width set by
+        // key_length, partial RoPE) need a type with one-element blocks.
+        let plans: [(name: String, source: GGUFFile, shape: Shape, type: GGMLType?, output: Bool)] = [
+            ("micro-f16", f16, Shape(), nil, true),
+            ("micro-q8_0", try fixture("tiny-llama-q8_0.gguf"), Shape(), nil, true),
+            ("micro-q4_0-tied", try fixture("tiny-llama-q4_0.gguf"), Shape(), nil, false),
+            ("micro-from-q4_k_m", try fixture("tiny-llama-q4_k_m.gguf"), Shape(), nil, true),
+            ("micro-f32-2layers", f16, Shape(layers: 2), .f32, false),
+            ("micro-bf16", f16, Shape(), .bf16, true),
+            ("shape-f32-dim6-gqa3", f16, Shape(dim: 6, heads: 3, kvHeads: 1, headDim: 2, ffn: 5), .f32, false),
+            ("shape-f32-dim2", f16, Shape(dim: 2, heads: 1, kvHeads: 1, headDim: 2, ffn: 1), .f32, false),
+            ("shape-f16-dim40-heads5", f16, Shape(dim: 40, heads: 5, kvHeads: 5, headDim: 8, ffn: 24), nil, true),
+            ("shape-bf16-dim18-2layers", f16, Shape(dim: 18, heads: 3, kvHeads: 3, headDim: 6, ffn: 7, layers: 2), .bf16, false),
+            ("shape-f16-keylength", f16, Shape(dim: 32, heads: 2, kvHeads: 1, headDim: 24, ffn: 40, keyLength: true, ropeDimensions: 16), nil, true),
         ]
         var paths: [String] = []
         for plan in plans {
-            let writer = try micro(from: plan.source, layers: plan.layers, type: plan.type, output: plan.output)
+            let writer = try micro(from: plan.source, shape: plan.shape, type: plan.type, output: plan.output)
             let path = (directory as NSString).appendingPathComponent(plan.name + ".gguf")
             try writer.write(to: path)
             paths.append(path)
@@ -69,18 +81,19 @@ enum SeedCorpus {
         }
     }
 
-    /// A `layers`-layer model of this file's shape whose tensors are corners of `source`'s,
-    /// converted to `type` when given (norms stay F32). Without `output`, the embeddings
-    /// are tied.
-    private static func micro(from source: GGUFFile, layers: Int, type: GGMLType?, output: Bool) throws -> GGUFWriter {
+    /// A model of `shape` whose tensors are corners of `source`'s, converted to `type` when
+    /// given (norms stay F32). Without `output`, the embeddings are tied.
+    private static func micro(from source: GGUFFile, shape: Shape, type: GGMLType?, output: Bool) throws -> GGUFWriter {
         var w = GGUFWriter()
         copyMetadata(of: source, into: &w, keepArchitectureKeys: false)
         let arch = source.architecture ?? "llama"
-        let headDim = dim / heads
-        let keys: [(String, Int)] = [
+        let (dim, heads, kvHeads, headDim, ffn, layers) = (shape.dim, shape.heads, shape.kvHeads, shape.headDim, shape.ffn, shape.layers)
+        var keys: [(String, Int)] = [
             ("context_length", 64), ("embedding_length", dim), ("block_count", layers), ("feed_forward_length", ffn),
-            ("attention.head_count", heads), ("attention.head_count_kv", kvHeads), ("rope.dimension_count", headDim),
+            ("attention.head_count", heads), ("attention.head_count_kv", kvHeads),
+            ("rope.dimension_count", shape.ropeDimensions ?? headDim),
         ]
+        if shape.keyLength { keys += [("attention.key_length", headDim), ("attention.value_length", headDim)] }
         for (key, value) in keys { w.set("\(arch).\(key)", .uint32(UInt32(value))) }
         w.set("\(arch).attention.layer_norm_rms_epsilon", .float32(1e-5))
         w.set("\(arch).rope.freq_base", .float32(10000))
