@@ -31,7 +31,7 @@ mkdir -p tools/fuzz/corpus
 # Content-named so regenerating leaves unchanged seeds alone.
 for f in "$raw/corpus"/*; do
   case "$(basename "$f")" in
-    micro-*|vocab-only*|empty-*) cp "$f" tools/fuzz/corpus/ ;;
+    micro-*|shape-*|vocab-only*|empty-*) cp "$f" tools/fuzz/corpus/ ;;
     *) cp "$f" "tools/fuzz/corpus/test-$(sha1sum "$f" | cut -c1-16).gguf" ;;
   esac
 done

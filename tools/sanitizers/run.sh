@@ -22,7 +22,7 @@ case "$mode" in
   address)
     # detect_leaks=0: LeakSanitizer reports the Swift runtime's never-freed metadata caches
     # and XCTest's own objects, which are not the code under test.
-    ASAN_OPTIONS="detect_leaks=0:log_path=$logs/asan" UBSAN_OPTIONS="print_stacktrace=1:log_path=$logs/ubsan" \
+    ASAN_OPTIONS="detect_leaks=0:log_path=$logs/asan" UBSAN_OPTIONS="print_stacktrace=1:suppressions=$PWD/tools/sanitizers/ubsan.supp:log_path=$logs/ubsan" \
       swift test -c release --sanitize=address -Xcc -fsanitize=undefined \
       --scratch-path "${SANITIZER_SCRATCH:-/tmp/build-ghostchat-asan}" 2>&1 | tee "$logs/test.log"
     status=${PIPESTATUS[0]}
