@@ -44,6 +44,8 @@ enum SeedCorpus {
             ("shape-f16-dim40-heads5", f16, Shape(dim: 40, heads: 5, kvHeads: 5, headDim: 8, ffn: 24), nil, true),
             ("shape-bf16-dim18-2layers", f16, Shape(dim: 18, heads: 3, kvHeads: 3, headDim: 6, ffn: 7, layers: 2), .bf16, false),
             ("shape-f16-keylength", f16, Shape(dim: 32, heads: 2, kvHeads: 1, headDim: 24, ffn: 40, keyLength: true, ropeDimensions: 16), nil, true),
+            // The widest head the attention kernel takes (rows past the source's repeat it).
+            ("shape-f32-head512", f16, Shape(dim: 2, heads: 1, kvHeads: 1, headDim: 512, ffn: 1, keyLength: true, ropeDimensions: 2), .f32, false),
         ]
         var paths: [String] = []
         for plan in plans {
@@ -129,19 +131,20 @@ enum SeedCorpus {
     /// dequantized and requantized (to `type`, or Q8_0 for a K-quant that does not fit).
     private static func corner(of tensor: GGUFTensorInfo, in file: GGUFFile, columns: Int, rows: Int,
                                to type: GGMLType?) -> (GGMLType, [UInt8]) {
-        let sourceColumns = tensor.dimensions[0]
-        precondition(columns <= sourceColumns && rows <= tensor.elementCount / sourceColumns, "seed larger than its source")
+        let sourceColumns = tensor.dimensions[0], sourceRows = tensor.elementCount / sourceColumns
+        precondition(columns <= sourceColumns, "seed wider than its source")
         let rowBytes = tensor.type.byteCount(elements: sourceColumns)!
         let base = file.data(for: tensor)
+        // Row r of the cut is source row r, wrapping round when the seed has more rows.
         if type == nil || type == tensor.type, columns % tensor.type.blockSize == 0 {
             let keep = tensor.type.byteCount(elements: columns)!
             var out: [UInt8] = []
-            for r in 0..<rows { out += UnsafeRawBufferPointer(start: base + r * rowBytes, count: keep) }
+            for r in 0..<rows { out += UnsafeRawBufferPointer(start: base + r % sourceRows * rowBytes, count: keep) }
             return (tensor.type, out)
         }
         var floats: [Float] = []
         for r in 0..<rows {
-            floats += Kernels.dequantize(base + r * rowBytes, type: tensor.type, count: sourceColumns).prefix(columns)
+            floats += Kernels.dequantize(base + r % sourceRows * rowBytes, type: tensor.type, count: sourceColumns).prefix(columns)
         }
         let target = type ?? .q8_0
         return (target, Kernels.quantize(floats, count: floats.count, to: target))

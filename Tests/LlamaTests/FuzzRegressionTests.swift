@@ -4,10 +4,10 @@ import Llama
 import Tokenizer
 import XCTest
 
-/// What the model-file fuzzer (tools/fuzz) found, kept as ordinary tests: each case is the
-/// smallest edit of a real model that reproduced the finding, and must now load or fail with
-/// one clean line. `tools/fuzz/findings` holds the fuzzer's own inputs; every one of them is
-/// replayed here through the same loading path as `ghostchat`.
+/// What fuzzing the model loader (tools/fuzz) found, kept as ordinary tests: each case is a
+/// small model file that reproduced the finding, and must now load or fail with one clean
+/// line. `tools/fuzz/findings` holds the inputs that crashed; every one of them is replayed
+/// here through the same loading path as `ghostchat`.
 final class FuzzRegressionTests: XCTestCase {
     static let findings = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tools/fuzz/findings")
@@ -78,6 +78,17 @@ final class FuzzRegressionTests: XCTestCase {
             writer.set("tokenizer.ggml.tokens", .array(.strings(edited)))
         })
         XCTAssertEqual(duplicate?.contains("duplicate token '\\u{1b}]52;c;AAAA\\u{7}'"), true, duplicate ?? "loaded")
+    }
+
+    // Finding 2: the config accepted heads up to 1024 wide, but the attention kernel takes at
+    // most 512 (`precondition`, SIGILL): a 27 KB file with `attention.key_length` 514 loaded
+    // and then killed `ghostchat` at its first token. Now the load is refused.
+    func testHeadsWiderThanTheAttentionKernelAreRefused() throws {
+        let path = Self.findings.appendingPathComponent("head-width-514.gguf").path
+        let header = try GGUFFile(path: path)
+        XCTAssertEqual(header.int("llama.attention.key_length"), 514)
+        let message = loadError(path)
+        XCTAssertEqual(message?.contains("head width 514 is not supported"), true, message ?? "loaded")
     }
 
     /// Every input the fuzzer saved loads or fails cleanly.

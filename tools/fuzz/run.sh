@@ -48,7 +48,7 @@ set +e
 SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}" \
   "$binary" -max_len=131072 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
   -dict=tools/fuzz/gguf.dict -print_final_stats=1 -artifact_prefix="$artifacts/" "${limits[@]}" "$@" \
-  "$corpus" tools/fuzz/corpus
+  "$corpus" tools/fuzz/corpus tools/fuzz/findings
 status=$?
 set -e
 
