@@ -132,11 +132,11 @@ enum SeedCorpus {
     private static func corner(of tensor: GGUFTensorInfo, in file: GGUFFile, columns: Int, rows: Int,
                                to type: GGMLType?) -> (GGMLType, [UInt8]) {
         let sourceColumns = tensor.dimensions[0], sourceRows = tensor.elementCount / sourceColumns
-        precondition(columns <= sourceColumns, "seed wider than its source")
         let rowBytes = tensor.type.byteCount(elements: sourceColumns)!
         let base = file.data(for: tensor)
-        // Row r of the cut is source row r, wrapping round when the seed has more rows.
-        if type == nil || type == tensor.type, columns % tensor.type.blockSize == 0 {
+        // Row r of the cut is source row r, and column c source column c, both wrapping
+        // round when the seed is bigger than the source.
+        if type == nil || type == tensor.type, columns % tensor.type.blockSize == 0, columns <= sourceColumns {
             let keep = tensor.type.byteCount(elements: columns)!
             var out: [UInt8] = []
             for r in 0..<rows { out += UnsafeRawBufferPointer(start: base + r % sourceRows * rowBytes, count: keep) }
@@ -144,7 +144,8 @@ enum SeedCorpus {
         }
         var floats: [Float] = []
         for r in 0..<rows {
-            floats += Kernels.dequantize(base + r % sourceRows * rowBytes, type: tensor.type, count: sourceColumns).prefix(columns)
+            let row = Kernels.dequantize(base + r % sourceRows * rowBytes, type: tensor.type, count: sourceColumns)
+            floats += (0..<columns).map { row[$0 % sourceColumns] }
         }
         let target = type ?? .q8_0
         return (target, Kernels.quantize(floats, count: floats.count, to: target))
