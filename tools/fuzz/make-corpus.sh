@@ -21,7 +21,7 @@ GHOSTCHAT_SAVE_TEST_FILES="$raw/tests" swift test -c release --filter GGUFTests 
 echo "make-corpus: $(ls "$raw/tests" | wc -l) files from the GGUF tests"
 
 fuzz_build=(swift build -c release --product GhostchatFuzz --sanitize=fuzzer --sanitize=address
-            -Xswiftc -DFUZZING --scratch-path "$fuzz_scratch")
+            -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path "$fuzz_scratch")
 "${fuzz_build[@]}" 2>&1 | tail -1
 SWIFT_BACKTRACE=enable=no "$("${fuzz_build[@]}" --show-bin-path)/GhostchatFuzz" \
   -merge=1 -max_len=131072 -timeout=10 "$raw/corpus" "$raw/tests" 2>&1 | grep -E "^MERGE-OUTER: [0-9]+ new files" || true

@@ -30,11 +30,21 @@ corpus="${FUZZ_CORPUS:-/tmp/ghostchat-fuzz-corpus}"
 artifacts="${FUZZ_ARTIFACTS:-/tmp/ghostchat-fuzz-artifacts}"
 mkdir -p "$corpus" "$artifacts"
 
+# swiftc keeps only the last -sanitize= it is given, and SwiftPM passes one per --sanitize in
+# no fixed order: without the combined -Xswiftc flag, the Swift modules came out with either
+# AddressSanitizer or coverage (and then the fuzzer is blind), depending on the run.
 build=(swift build -c release --product GhostchatFuzz --sanitize=fuzzer --sanitize=address
-       -Xswiftc -DFUZZING --scratch-path "$scratch")
+       -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path "$scratch")
 echo "fuzz: building ($scratch)"
 "${build[@]}" 2>&1 | tail -3
 binary="$("${build[@]}" --show-bin-path)/GhostchatFuzz"
+# A binary whose Swift code lost its coverage counters would "fuzz" blind and pass.
+counters=$(SWIFT_BACKTRACE=enable=no "$binary" -runs=0 2>&1 | sed -nE 's/.*\(([0-9]+) inline 8-bit counters\).*/\1/p' | head -1)
+if [ "${counters:-0}" -lt 8000 ]; then
+  echo "fuzz: the binary has ${counters:-no} coverage counters; the Swift modules were not instrumented" >&2
+  exit 1
+fi
+echo "fuzz: $counters coverage counters"
 
 limits=()
 [ -n "$seconds" ] && limits+=("-max_total_time=$seconds")
