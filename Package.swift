@@ -63,6 +63,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The model-file fuzzer: a libFuzzer target when built with `-Xswiftc -DFUZZING
+        // --sanitize=fuzzer`, otherwise a replayer of saved inputs (tools/fuzz/README.md).
+        .executableTarget(name: "GhostchatFuzz", dependencies: ["GGUF", "Kernels", "Tokenizer", "Llama"]),
         // Helpers shared by the test targets (deterministic random inputs).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),

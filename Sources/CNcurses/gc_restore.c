@@ -1,4 +1,5 @@
 #include "gc_ncurses.h"
+#include <errno.h>
 
 /* Runs from signal handlers: only a flag, write(2), endwin and sigaction. endwin is not
    formally async-signal-safe, but every curses program does this and the alternative is a
@@ -17,6 +18,9 @@ void gc_restore_terminal(void) {
 }
 
 static void fatal_signal(int sig) {
+    /* write, endwin and sigaction may set errno; the interrupted code must not see it
+       change (ThreadSanitizer: "signal handler spoils errno"). */
+    const int saved_errno = errno;
     gc_restore_terminal();
     /* Termination signals get the default action, so the exit status says "killed by
        SIGTERM" (ncurses' own handler, installed by initscr, would exit(1) instead). Crash
@@ -28,6 +32,7 @@ static void fatal_signal(int sig) {
         sigaction(sig, &previous_actions[sig], NULL);
     }
     raise(sig);
+    errno = saved_errno;
 }
 
 static void atexit_restore(void) { gc_restore_terminal(); }

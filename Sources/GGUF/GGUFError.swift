@@ -14,8 +14,9 @@ public struct GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
     /// other control characters, which are shown escaped.
     public var description: String { "\(Self.oneLine(path)): \(Self.oneLine(reason))" }
 
-    /// `text` with control characters escaped (`\n`, `\u{1b}` …).
-    static func oneLine(_ text: String) -> String {
+    /// `text` with control characters escaped (`\n`, `\u{1b}` …), so that names and keys
+    /// taken from a file cannot break a message in two or drive the terminal it is shown on.
+    public static func oneLine(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

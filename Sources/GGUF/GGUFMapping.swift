@@ -13,6 +13,8 @@ public final class GGUFMapping: @unchecked Sendable {
     public let base: UnsafeRawPointer
     /// Size of the file in bytes.
     public let count: Int
+    /// True when `base` is a heap copy (see `init(copying:path:)`) rather than an mmap.
+    private let isHeapCopy: Bool
 
     /// Maps `path`. Throws a `GGUFError` naming the file if it cannot be opened or mapped.
     public init(path: String) throws {
@@ -41,15 +43,36 @@ public final class GGUFMapping: @unchecked Sendable {
             throw GGUFError(path: path, reason: "cannot map file: \(Self.lastError())")
         }
         base = UnsafeRawPointer(pointer)
+        isHeapCopy = false
+    }
+
+    /// A copy of `bytes` on the heap, read as if it were the file `path`.
+    ///
+    /// For the fuzzer and tests: unlike a mapping, whose last page runs past the end of the
+    /// file, a heap block ends exactly at `count`, so AddressSanitizer sees any read past
+    /// the end of the "file".
+    public init(copying bytes: UnsafeRawBufferPointer, path: String) throws {
+        guard !bytes.isEmpty else { throw GGUFError(path: path, reason: "file is empty") }
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 64)
+        copy.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        self.path = path
+        self.base = UnsafeRawPointer(copy)
+        self.count = bytes.count
+        self.isHeapCopy = true
     }
 
     deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), count)
+        if isHeapCopy {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        } else {
+            munmap(UnsafeMutableRawPointer(mutating: base), count)
+        }
     }
 
     /// Asks the kernel to start reading `count` bytes at `offset` ahead of use. The range is
     /// clipped to the file.
     public func prefetch(offset: Int, count: Int) {
+        guard !isHeapCopy else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         guard offset >= 0, offset < self.count, count > 0, page > 0 else { return }
         let end = offset + min(count, self.count - offset)

@@ -1,13 +1,16 @@
 import CGhostKernels
 
 extension Kernels {
+    /// Widest attention head `attendHalf` takes (the C kernel keeps one head's query on the stack).
+    public static let maxHeadWidth = 512
+
     /// One query head over `length` cached f16 positions (`stride` halves apart):
     /// softmax(q·k·scale) with weights rounded to half, then Σ w·v into `output` (headDim floats).
     /// `scores` needs `length` floats. Vectorised on AVX-512; headDim ≤ 512.
     public static func attendHalf(query: UnsafePointer<Float>, keys: UnsafePointer<UInt16>, values: UnsafePointer<UInt16>,
                                   stride: Int, length: Int, headDim: Int, scale: Float,
                                   scores: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
-        precondition(headDim <= 512)
+        precondition(headDim <= maxHeadWidth)
         gk_attend_f16(query, keys, values, Int64(stride), Int64(length), Int64(headDim), scale, scores, output)
     }
 

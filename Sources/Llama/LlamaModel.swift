@@ -36,14 +36,22 @@ public final class LlamaModel: @unchecked Sendable {
     /// Loads `path`. `contextLength` defaults to the trained length capped at 4096;
     /// `threads` defaults to the number of cores. `progress` hears the fraction of the
     /// weights loaded (0…1) as they are read and prepared.
-    public init(path: String, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int = 256,
-                progress: ((Double) -> Void)? = nil) throws {
+    public convenience init(path: String, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int = 256,
+                            progress: ((Double) -> Void)? = nil) throws {
         let file: GGUFFile
         do {
             file = try GGUFFile(path: path)
         } catch let error as GGUFError {
             throw ModelError(error.description)
         }
+        try self.init(file: file, contextLength: contextLength, threads: threads, batchSize: batchSize, progress: progress)
+    }
+
+    /// Loads the model in an already parsed `file` (the fuzzer parses from memory), with
+    /// the same checks and defaults as `init(path:)`.
+    public init(file: GGUFFile, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int = 256,
+                progress: ((Double) -> Void)? = nil) throws {
+        let path = file.path
         let config = try LlamaConfig(gguf: file)
         let tokenizer: Tokenizer
         do {

@@ -127,7 +127,24 @@ final class ScratchDirectory {
         guard let file = fopen(path, "wb") else { throw CocoaError(.fileWriteUnknown) }
         defer { fclose(file) }
         guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw CocoaError(.fileWriteUnknown) }
+        Self.saveForFuzzing(bytes)
         return path
+    }
+
+    /// With `GHOSTCHAT_SAVE_TEST_FILES=DIR`, every file the suites write (the bad-file cases
+    /// among them) is also kept in DIR, named by content, as seeds for the fuzzer
+    /// (tools/fuzz/make-corpus.sh).
+    private static let saveDirectory = ProcessInfo.processInfo.environment["GHOSTCHAT_SAVE_TEST_FILES"]
+
+    private static func saveForFuzzing(_ bytes: [UInt8]) {
+        guard let directory = saveDirectory, bytes.count <= 1 << 17 else { return }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let path = URL(fileURLWithPath: directory).appendingPathComponent(String(format: "test-%016llx.gguf", hash)).path
+        if let file = fopen(path, "wb") {
+            fwrite(bytes, 1, bytes.count, file)
+            fclose(file)
+        }
     }
 
     /// Every entry in the directory.

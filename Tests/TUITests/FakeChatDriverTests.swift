@@ -13,7 +13,12 @@ final class FakeChatDriverTests: XCTestCase {
         func wait(for predicate: (DriverEvent) -> Bool, timeout: TimeInterval = 20) -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
-                if all.contains(where: predicate) { return true }
+                // Searched under the lock: ThreadSanitizer reported searching a copy taken
+                // under it as a race with the driver thread's next append.
+                lock.lock()
+                let found = events.contains(where: predicate)
+                lock.unlock()
+                if found { return true }
                 Thread.sleep(forTimeInterval: 0.01)
             }
             return false
