@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The full-screen chat over a real fixture model and the real session manager, in tmux:
@@ -27,8 +28,11 @@ final class TmuxRealModelTests: XCTestCase {
         }
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-tui-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        self.binary = binary.path
         tmux = TmuxSession(tmux: tmuxPath, binary: binary.path)
     }
+
+    private var binary = ""
 
     override func tearDown() {
         tmux?.killServer()
@@ -96,5 +100,36 @@ final class TmuxRealModelTests: XCTestCase {
         XCTAssertTrue(screen.contains("EXIT=0"), screen)
         let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
         XCTAssertTrue(words.contains("icanon") && words.contains("echo"), screen)
+    }
+
+    /// A real (scripted) model replying with terminal attacks, through the real engine,
+    /// tokenizer, streaming decoder and session driver: the screen shows them, the terminal
+    /// obeys none (no clipboard write, no retitle, no clear).
+    func testHostileModelOutputIsShownNotObeyed() throws {
+        guard tmux != nil else { return }
+        let vocabulary = Self.fixtures.appendingPathComponent("llama2-vocab.gguf").path
+        for attack in HostileReplies.all {
+            let model = try ScriptedModel.write(replying: attack.bytes, vocabulary: vocabulary)
+            defer { try? FileManager.default.removeItem(atPath: model) }
+            if tmux == nil { tmux = TmuxSession(tmux: TmuxSession.findTmux()!, binary: binary) }
+            let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 128 -t 1 --temp 0 --template llama2 --no-store; "
+                + "echo EXIT=$?; echo DONE; sleep 300"
+            try tmux.start(command: script, columns: 100, rows: 30)
+            tmux.run(["set-option", "-g", "set-clipboard", "on"])
+            try tmux.waitFor("● idle", because: "the scripted model loads")
+            let title = tmux.format("#{pane_title}")
+            try tmux.type("keep this line")
+            tmux.keys("Enter")
+            let screen = try tmux.waitFor("tok/s", because: "\(attack.name): the reply finishes")
+            XCTAssertTrue(screen.contains(attack.shown), "\(attack.name): shown as \(attack.shown.debugDescription):\n\(screen)")
+            XCTAssertTrue(screen.contains("keep this line"), "\(attack.name): the screen was not cleared:\n\(screen)")
+            XCTAssertEqual(tmux.run(["list-buffers"]).output, "", "\(attack.name): no clipboard write reached the terminal")
+            XCTAssertEqual(tmux.format("#{pane_title}"), title, "\(attack.name): no retitle")
+            tmux.keys("C-d")
+            let after = try tmux.waitFor("DONE", because: "\(attack.name): the chat quits")
+            XCTAssertTrue(after.contains("EXIT=0"), after)
+            tmux.killServer()
+            tmux = nil
+        }
     }
 }
