@@ -16,6 +16,22 @@ final class HostileOutputTests: XCTestCase {
         }
     }
 
+    /// Notices quote files (here a transcript's bad date): stderr gets no raw controls either.
+    func testHostileTranscriptFieldsReachStderrDefused() throws {
+        let home = try temporaryDirectory(self)
+        let good = home.appendingPathComponent("good.json"), bad = home.appendingPathComponent("bad.json")
+        let arguments = ["chat", "--plain", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-t", "1", "-c", "128", "-n", "4", "--no-store"]
+        XCTAssertEqual(try GhostchatProcess.run(arguments, input: "hello\n/save \(good.path)\n", home: home).status, 0)
+        var json = try String(contentsOf: good, encoding: .utf8)
+        let date = try XCTUnwrap(json.range(of: #""createdAt" : "[^"]*""#, options: .regularExpression))
+        json.replaceSubrange(date, with: #""createdAt" : "\u001b]52;c;cHduZWQ=\u0007\u001b[2J""#)
+        try json.write(to: bad, atomically: true, encoding: .utf8)
+        let result = try GhostchatProcess.run(arguments, input: "/load \(bad.path)\n", home: home)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("bad date ␛]52;c;cHduZWQ=␇␛[2J"), result.stderr)
+        XCTAssertFalse(result.stderr.unicodeScalars.contains(where: Self.isForbidden), result.stderr.debugDescription)
+    }
+
     func testHostileRepliesReachStdoutDefused() throws {
         let home = try temporaryDirectory(self)
         let vocabulary = try Fixtures.path("llama2-vocab.gguf")

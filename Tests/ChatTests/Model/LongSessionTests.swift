@@ -11,7 +11,8 @@ final class LongSessionTests: XCTestCase {
         let home = try temporaryDirectory(self)
         let chat = try LiveProcess(["chat", "--plain", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-t", "1", "-c", "256", "-n", "16",
                                     "--seed", "5", "--system-preset", "napoleon+emoji"], home: home)
-        let store = try SessionStore(directory: home.appendingPathComponent("data"))
+        // Opened once the chat has created the database, and only read from.
+        var store: SessionStore?
         var random = SeededRandom(seed: 3)
         let words = "apple river mountain quick blue song table window garden silver".split(separator: " ")
         struct Sample { var turn: Int; var rss: Int; var peak: Int; var database: Int; var files: Int }
@@ -30,14 +31,16 @@ final class LongSessionTests: XCTestCase {
             chat.send(input)
             try chat.waitForLines(batch * 100)
             guard let memory = chat.memory() else { throw XCTSkip("no /proc/PID/status here (Linux only)") }
-            samples.append(Sample(turn: batch * 100, rss: memory.rss, peak: memory.peak, database: try store.byteSize(), files: fileBytes()))
+            if store == nil { store = try SessionStore(directory: home.appendingPathComponent("data")) }
+            samples.append(Sample(turn: batch * 100, rss: memory.rss, peak: memory.peak, database: try store!.byteSize(), files: fileBytes()))
         }
         XCTAssertEqual(chat.finish(), 0, chat.stderr)
         XCTAssertEqual(chat.stdoutLines.count, 1000)
+        XCTAssertFalse(chat.stderr.contains("memory only"), chat.stderr)
 
         var report = "turn\tVmRSS_KiB\tVmHWM_KiB\tdb_bytes\tdb+wal_file_bytes\n"
         for s in samples { report += "\(s.turn)\t\(s.rss)\t\(s.peak)\t\(s.database)\t\(s.files)\n" }
-        print("long session (1000 turns, -c 256 -n 16):\n" + report)
+        print("long session (1000 turns, -c 256 -n 16):\n" + report + "stderr:\n" + chat.stderr.prefix(2000))
         try? report.write(to: FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-long-session.tsv"), atomically: true, encoding: .utf8)
 
         // Memory: after warm-up (turn 200) peak and current RSS stay within 15% (+4 MiB for
@@ -55,7 +58,8 @@ final class LongSessionTests: XCTestCase {
         for (k, step) in steps.enumerated() {
             XCTAssertTrue(step * 2 >= median && step <= median * 2, "turns \(samples[k].turn)–\(samples[k + 1].turn) added \(step) bytes; median \(median)")
         }
-        XCTAssertEqual(try store.integrityCheck(), ["ok"])
-        XCTAssertEqual(try store.load(id: try store.resolve("last")).messages.filter { $0.role == .assistant }.count, 1000)
+        let reader = try SessionStore(directory: home.appendingPathComponent("data"))
+        XCTAssertEqual(try reader.integrityCheck(), ["ok"])
+        XCTAssertEqual(try reader.load(id: try reader.resolve("last")).messages.filter { $0.role == .assistant }.count, 1000)
     }
 }
