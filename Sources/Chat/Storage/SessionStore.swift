@@ -23,6 +23,12 @@ public final class SessionStore {
             throw ChatError("cannot create \(directory.path): \(error.localizedDescription)")
         }
         url = directory.appendingPathComponent("sessions.sqlite")
+        // Setting up a new database (WAL mode, tables) is not safe to race: two chats started
+        // together both found no tables and one failed ("table already exists", "database is
+        // locked"). Openers take turns on a lock on the directory itself.
+        let lock = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if lock >= 0 { while flock(lock, LOCK_EX) != 0 && errno == EINTR {} }
+        defer { if lock >= 0 { close(lock) } }
         // SQLite creates the -wal and -shm files itself; a tight umask makes them 0600 too.
         let oldMask = umask(0o077)
         defer { umask(oldMask) }
