@@ -22,9 +22,7 @@ public struct KeyDecoder: Sendable {
         case .resize: return []
         case .key(let key):
             if case .paste(var text) = mode {
-                // Inside a paste, terminfo keys are just text (Enter as newline). The mode
-                // lets go of the text first, so appending does not copy the whole paste.
-                mode = .ground
+                // Inside a paste, terminfo keys are just text (Enter as newline).
                 if key == .enter { text += "\n" }
                 mode = .paste(text)
                 return []
@@ -68,7 +66,6 @@ public struct KeyDecoder: Sendable {
             if body == "200~" { mode = .paste(""); return [] }
             return Self.decodeCSI(body).map { [$0] } ?? []
         case .paste(var text):
-            mode = .ground  // sole owner of the text: appending is O(1), not a copy per key
             text.unicodeScalars.append(scalar)
             if text.hasSuffix(Self.pasteEnd) {
                 mode = .ground
