@@ -48,6 +48,11 @@ final class LiveProcess: @unchecked Sendable {
         }
     }
 
+    /// A test that failed half-way must not leave its chat running.
+    deinit {
+        if process.isRunning { kill(pid, SIGKILL) }
+    }
+
     var pid: pid_t { process.processIdentifier }
     var stdoutData: Data { lock.withLock { out } }
     var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
