@@ -102,6 +102,33 @@ final class TmuxRealModelTests: XCTestCase {
         XCTAssertTrue(words.contains("icanon") && words.contains("echo"), screen)
     }
 
+    /// A damaged database under the full-screen chat: one notice says the chat is kept in
+    /// memory and how to keep it; chatting and /save go on.
+    func testCorruptDatabaseLeavesTheChatInMemoryWithANotice() throws {
+        guard let tmux else { return }
+        let model = Self.fixtures.appendingPathComponent("tiny-llama-q4_0.gguf").path
+        let database = dataDirectory.appendingPathComponent("sessions.sqlite")
+        try Data(repeating: 0x5A, count: 8192).write(to: database)
+        let saved = dataDirectory.appendingPathComponent("kept.json").path
+        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 256 -t 1 --seed 5 -n 8; "
+            + "echo EXIT=$?; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 100, rows: 30)
+        let ready = try tmux.waitFor("● idle", because: "the model loads")
+        let flat = ready.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(flat.contains("memory only") && flat.contains("/save FILE.json keeps it") && flat.contains("sessions.sqlite"), ready)
+        try tmux.type("Hello")
+        tmux.keys("Enter")
+        try tmux.waitFor("tok/s", because: "the reply comes all the same")
+        try tmux.type("/save \(saved)")
+        tmux.keys("Enter")
+        try tmux.waitFor("saved", because: "/save writes the chat")
+        let transcript = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any]
+        XCTAssertTrue((transcript?["messages"] as? [[String: Any]] ?? []).contains { ($0["content"] as? String) == "Hello" })
+        XCTAssertEqual(try Data(contentsOf: database), Data(repeating: 0x5A, count: 8192), "the damaged file is left alone")
+        tmux.keys("C-d")
+        XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
+    }
+
     /// A real (scripted) model replying with terminal attacks, through the real engine,
     /// tokenizer, streaming decoder and session driver: the screen shows them, the terminal
     /// obeys none (no clipboard write, no retitle, no clear).

@@ -116,7 +116,8 @@ final class CrashSafetyTests: XCTestCase {
             if !leftovers.isEmpty { interruptedWrites += 1 }
             XCTAssertTrue(leftovers.allSatisfy { $0.hasPrefix(".") }, "unfinished writes are hidden temporaries: \(leftovers)")
         }
-        print("kill during /save: \(iterations) kills, \(interruptedWrites) landed mid-write (temporary left behind), \(present) complete files found, 0 partial")
+        print("kill during /save of \(transcript.messages.count) messages (\(expectedJSON.count) bytes of JSON, \(expectedMarkdown.count) of Markdown): "
+              + "\(iterations) kills, \(interruptedWrites) landed mid-write (temporary left behind), \(present) complete files found, none partial")
 
         // The next save clears temporaries abandoned by killed writers.
         let last = try GhostchatProcess.run(arguments, input: "/save \(json.path)\n/save \(markdown.path)\n", home: home)
