@@ -66,14 +66,14 @@ let package = Package(
         // The model-file fuzzer: a libFuzzer target when built with `-Xswiftc -DFUZZING
         // --sanitize=fuzzer`, otherwise a replayer of saved inputs (tools/fuzz/README.md).
         .executableTarget(name: "GhostchatFuzz", dependencies: ["GGUF", "Kernels", "Tokenizer", "Llama"]),
-        // Helpers shared by the test targets (deterministic random inputs).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Helpers shared by the test targets (deterministic random inputs, scripted models).
+        .target(name: "TestSupport", dependencies: ["GGUF"], path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
         .testTarget(name: "TokenizerTests", dependencies: ["TestSupport", "Tokenizer", "GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
-        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI"]),
         .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"]),
     ],
     swiftLanguageModes: [.v5]

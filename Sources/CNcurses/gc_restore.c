@@ -1,5 +1,6 @@
 #include "gc_ncurses.h"
 #include <errno.h>
+#include <pthread.h>
 
 /* Runs from signal handlers: only a flag, write(2), endwin and sigaction. endwin is not
    formally async-signal-safe, but every curses program does this and the alternative is a
@@ -28,6 +29,14 @@ static void fatal_signal(int sig) {
        still appears. Either way the signal is re-raised once this handler returns. */
     if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
         signal(sig, SIG_DFL);
+        /* Die here rather than when the handler returns: until then the UI thread could
+           draw again, and a refresh after endwin re-enters full-screen mode. */
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, sig);
+        pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+        raise(sig);
+        return;
     } else if (sig > 0 && sig < 32) {
         sigaction(sig, &previous_actions[sig], NULL);
     }

@@ -92,7 +92,7 @@ struct ChatCommand: ParsableCommand {
         var store: SessionStore?
         if !noStore {
             do { store = try SessionStore() } catch {
-                console.notice("warning: \(error); this chat is kept in memory only (use /save to keep it)")
+                console.notice("warning: \(error); \(SessionStore.inMemoryAdvice)")
             }
         }
 

@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 
 /// Plain mode's output: replies on stdout, everything else on stderr, so a script can take
@@ -13,7 +14,8 @@ struct Console {
 
     func notice(_ line: String) {
         if let redirect { return redirect(line) }
-        FileHandle.standardError.write(Data("ghostchat: \(line)\n".utf8))
+        // Notices can quote files (a bad transcript's fields, paths): never raw controls.
+        FileHandle.standardError.write(Data("ghostchat: \(TerminalSanitizer.sanitize(line))\n".utf8))
     }
 
     func prompt(_ text: String) {

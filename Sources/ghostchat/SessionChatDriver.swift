@@ -31,16 +31,21 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         self.sink = sink
         queue.async { [self] in
             emit(.loading(progress: 0, label: "loading model…"))
+            // Notices raised while loading (the store could not be opened …) are held back:
+            // shown before the transcript arrives, they would be replaced by it unseen.
+            let early = NoticeBuffer()
             do {
-                let chat = try makeSession({ [weak self] line in self?.emit(.notice(line)) },
+                let chat = try makeSession({ line in early.append(line) },
                                            { [weak self] fraction in self?.emit(.loading(progress: fraction, label: "loading model…")) })
                 adopt(chat)
                 emit(.loading(progress: 1, label: "ready"))
                 emit(.ready(header(chat)))
                 emit(.transcript(entries(chat)))
                 emit(.context(usage(chat)))
+                for line in early.lines { emit(.notice(line)) }
                 for warning in chat.setupWarnings { emit(.notice("warning: \(warning)")) }
             } catch {
+                for line in early.lines { emit(.notice(line)) }
                 emit(.error("\(error)"))
             }
         }
@@ -218,4 +223,10 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         }
         return result
     }
+}
+
+/// Lines collected on the session queue while the model loads.
+private final class NoticeBuffer: @unchecked Sendable {
+    private(set) var lines: [String] = []
+    func append(_ line: String) { lines.append(line) }
 }

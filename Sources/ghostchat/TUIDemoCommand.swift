@@ -17,8 +17,12 @@ struct TUIDemoCommand: ParsableCommand {
     @Option(name: .customLong("token-ms"), help: "Delay between streamed demo tokens, in milliseconds.")
     var tokenMilliseconds: Int = 30
 
+    @Option(name: .customLong("load-ms"), help: "How long the pretend model takes to load, in milliseconds.")
+    var loadMilliseconds: Int = 500
+
     func run() throws {
-        let driver = FakeChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000)
+        let driver = FakeChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000,
+                                    loadDelay: Double(max(0, loadMilliseconds)) / 10_000)
         try TUILauncher.run(driver: driver, theme: theme)
     }
 }

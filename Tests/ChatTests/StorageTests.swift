@@ -90,6 +90,29 @@ final class StorageTests: XCTestCase {
         }
     }
 
+    /// Several processes opening a brand-new store at once (two chats started together, or
+    /// `ghostchat sessions` beside a first chat): every one of them gets a working store.
+    func testConcurrentFirstOpensAllSucceed() throws {
+        for round in 0..<20 {
+            let dir = try temporaryDirectory(self).appendingPathComponent("data-\(round)")
+            let group = DispatchGroup()
+            let lock = NSLock()
+            var failures: [String] = []
+            for _ in 0..<4 {
+                DispatchQueue.global().async(group: group) {
+                    do {
+                        let store = try SessionStore(directory: dir)
+                        _ = try store.list()
+                    } catch {
+                        lock.withLock { failures.append("\(error)") }
+                    }
+                }
+            }
+            group.wait()
+            XCTAssertEqual(failures, [], "round \(round)")
+        }
+    }
+
     func testDataDirectoryFollowsEnvironment() {
         XCTAssertEqual(ChatPaths.dataDirectory(environment: ["GHOSTCHAT_DATA_DIR": "/x/y"]).path, "/x/y")
         XCTAssertEqual(ChatPaths.dataDirectory(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]).path, "/d/ghostchat")

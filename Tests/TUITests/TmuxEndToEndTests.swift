@@ -18,8 +18,11 @@ final class TmuxEndToEndTests: XCTestCase {
         guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath }) else {
             throw XCTSkip("ghostchat binary not found at \(candidates.map(\.path)); build the package first")
         }
+        self.binary = binary.path
         tmux = TmuxSession(tmux: tmuxPath, binary: binary.path)
     }
+
+    private var binary = ""
 
     override func tearDown() {
         tmux?.killServer()
@@ -27,10 +30,12 @@ final class TmuxEndToEndTests: XCTestCase {
 
     /// Starts the demo inside `sh` so that, after it exits, the shell prints the exit status,
     /// the terminal modes and DONE: proof that the terminal came back usable.
-    private func startDemo(extraEnvironment: String = "") throws {
-        let script = "\(extraEnvironment) '\(tmux.binary)' tui-demo --token-ms 20; echo EXIT=$?; stty -a; echo DONE; sleep 300"
+    private func startDemo(extraEnvironment: String = "", loadMilliseconds: Int = 500, waitForIdle: Bool = true) throws {
+        // No core file from SIGQUIT.
+        let script = "ulimit -c 0; \(extraEnvironment) '\(tmux.binary)' tui-demo --token-ms 20 --load-ms \(loadMilliseconds); "
+            + "echo EXIT=$?; stty -a; echo DONE; sleep 300"
         try tmux.start(command: script, columns: 100, rows: 30)
-        try tmux.waitFor("● idle", because: "the demo model loads")
+        if waitForIdle { try tmux.waitFor("● idle", because: "the demo model loads") }
     }
 
     func testTypeAMessageAndSeeTheStreamedReply() throws {
@@ -136,12 +141,70 @@ final class TmuxEndToEndTests: XCTestCase {
 
     func testModelControlSequencesAreShownNotObeyed() throws {
         try startDemo()
+        // A terminal that obeys OSC 52 would put the text in a tmux paste buffer.
+        tmux.run(["set-option", "-g", "set-clipboard", "on"])
+        let title = tmux.format("#{pane_title}")
         try tmux.type("show an escape")
         tmux.keys("Enter")
         let screen = try tmux.waitFor("drawn visibly.", because: "the reply with control bytes completes")
-        XCTAssertTrue(screen.contains("␛[2J␛]0;pwned␇"), screen)
         XCTAssertTrue(screen.contains("You said") == false && screen.contains("show an escape"), "the screen was not cleared by ESC[2J")
+        let flat = screen.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "")
+        for shown in ["␛[2J␛]0;pwned␇", "␛]52;c;cHduZWQ=␇", "␛]8;;https://evil.example␛\\link␛]8;;␛\\", "\u{FFFD}31m", "\u{FFFD}2;c1\u{FFFD}",
+                      "\u{FFFD}reversed\u{FFFD}", "\u{FFFD}isolate\u{FFFD}"] {
+            XCTAssertTrue(flat.contains(shown), "\(shown.debugDescription) is drawn visibly:\n\(screen)")
+        }
+        XCTAssertEqual(tmux.run(["list-buffers"]).output, "", "no clipboard write (OSC 52) reached the terminal")
+        XCTAssertEqual(tmux.format("#{pane_title}"), title, "no retitle (OSC 0) reached the terminal")
     }
+
+    // MARK: Signals in every state
+
+    enum ScreenState: CaseIterable { case loading, idle, streaming, help }
+
+    /// Brings a fresh demo into `state`.
+    private func enter(_ state: ScreenState) throws {
+        switch state {
+        case .loading:
+            try startDemo(loadMilliseconds: 600_000, waitForIdle: false)
+            try tmux.waitFor("loading demo-llama", because: "the loading view shows")
+        case .idle:
+            try startDemo()
+        case .streaming:
+            try startDemo()
+            try tmux.type("tell me something long")
+            tmux.keys("Enter")
+            try tmux.waitFor("This is a long streamed", because: "a reply is streaming")
+        case .help:
+            try startDemo()
+            tmux.keys("F1")
+            try tmux.waitFor("help · Esc closes", because: "the help overlay is open")
+        }
+    }
+
+    /// SIGINT, SIGTERM, SIGHUP and SIGQUIT (sent with kill: in raw mode the keyboard sends
+    /// none of them) each end the chat with the terminal given back: the shell runs, the
+    /// alternate screen is left, echo and canonical mode are on, keypad and mouse modes off.
+    private func assertSignalsRestoreTheTerminal(in state: ScreenState) throws {
+        for (signal, name) in [(SIGINT, "INT"), (SIGTERM, "TERM"), (SIGHUP, "HUP"), (SIGQUIT, "QUIT")] {
+            if tmux == nil { tmux = TmuxSession(tmux: TmuxSession.findTmux()!, binary: binary) }
+            try enter(state)
+            XCTAssertEqual(tmux.format("#{alternate_on}"), "1", "\(state): full screen before SIG\(name)")
+            try tmux.signalChild(signal)
+            let screen = try tmux.waitFor("DONE", because: "the shell runs after SIG\(name) in the \(state) state")
+            XCTAssertTrue(screen.contains("EXIT=\(128 + signal)"), "\(state), SIG\(name): killed by the signal:\n\(screen)")
+            try assertSaneTerminal(screen)
+            XCTAssertEqual(tmux.format("#{alternate_on}"), "0", "\(state), SIG\(name): alternate screen left")
+            XCTAssertEqual(tmux.format("#{keypad_flag}#{keypad_cursor_flag}#{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag}"), "00000",
+                           "\(state), SIG\(name): keypad and mouse modes are off")
+            tmux.killServer()
+            tmux = nil
+        }
+    }
+
+    func testSignalsWhileLoadingRestoreTheTerminal() throws { try assertSignalsRestoreTheTerminal(in: .loading) }
+    func testSignalsWhileIdleRestoreTheTerminal() throws { try assertSignalsRestoreTheTerminal(in: .idle) }
+    func testSignalsWhileStreamingRestoreTheTerminal() throws { try assertSignalsRestoreTheTerminal(in: .streaming) }
+    func testSignalsWithHelpOpenRestoreTheTerminal() throws { try assertSignalsRestoreTheTerminal(in: .help) }
 
     private func assertSaneTerminal(_ screen: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
@@ -218,6 +281,11 @@ final class TmuxSession {
     }
 
     func capture() -> String { run(["capture-pane", "-p", "-t", target]).output }
+
+    /// A tmux format expanded for the pane (`#{alternate_on}`, `#{pane_title}` …).
+    func format(_ format: String) -> String {
+        run(["display-message", "-p", "-t", target, format]).output.trimmingCharacters(in: .newlines)
+    }
 
     /// Sends `signal` to the pane shell's child: the ghostchat process under test.
     func signalChild(_ signal: Int32) throws {

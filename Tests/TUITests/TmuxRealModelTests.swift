@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The full-screen chat over a real fixture model and the real session manager, in tmux:
@@ -27,8 +28,11 @@ final class TmuxRealModelTests: XCTestCase {
         }
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-tui-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        self.binary = binary.path
         tmux = TmuxSession(tmux: tmuxPath, binary: binary.path)
     }
+
+    private var binary = ""
 
     override func tearDown() {
         tmux?.killServer()
@@ -96,5 +100,63 @@ final class TmuxRealModelTests: XCTestCase {
         XCTAssertTrue(screen.contains("EXIT=0"), screen)
         let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
         XCTAssertTrue(words.contains("icanon") && words.contains("echo"), screen)
+    }
+
+    /// A damaged database under the full-screen chat: one notice says the chat is kept in
+    /// memory and how to keep it; chatting and /save go on.
+    func testCorruptDatabaseLeavesTheChatInMemoryWithANotice() throws {
+        guard let tmux else { return }
+        let model = Self.fixtures.appendingPathComponent("tiny-llama-q4_0.gguf").path
+        let database = dataDirectory.appendingPathComponent("sessions.sqlite")
+        try Data(repeating: 0x5A, count: 8192).write(to: database)
+        let saved = dataDirectory.appendingPathComponent("kept.json").path
+        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 256 -t 1 --seed 5 -n 8; "
+            + "echo EXIT=$?; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 100, rows: 30)
+        let ready = try tmux.waitFor("● idle", because: "the model loads")
+        let flat = ready.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(flat.contains("memory only") && flat.contains("/save FILE.json keeps it") && flat.contains("sessions.sqlite"), ready)
+        try tmux.type("Hello")
+        tmux.keys("Enter")
+        try tmux.waitFor("tok/s", because: "the reply comes all the same")
+        try tmux.type("/save \(saved)")
+        tmux.keys("Enter")
+        try tmux.waitFor("saved", because: "/save writes the chat")
+        let transcript = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any]
+        XCTAssertTrue((transcript?["messages"] as? [[String: Any]] ?? []).contains { ($0["content"] as? String) == "Hello" })
+        XCTAssertEqual(try Data(contentsOf: database), Data(repeating: 0x5A, count: 8192), "the damaged file is left alone")
+        tmux.keys("C-d")
+        XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
+    }
+
+    /// A real (scripted) model replying with terminal attacks, through the real engine,
+    /// tokenizer, streaming decoder and session driver: the screen shows them, the terminal
+    /// obeys none (no clipboard write, no retitle, no clear).
+    func testHostileModelOutputIsShownNotObeyed() throws {
+        guard tmux != nil else { return }
+        let vocabulary = Self.fixtures.appendingPathComponent("llama2-vocab.gguf").path
+        for attack in HostileReplies.all {
+            let model = try ScriptedModel.write(replying: attack.bytes, vocabulary: vocabulary)
+            defer { try? FileManager.default.removeItem(atPath: model) }
+            if tmux == nil { tmux = TmuxSession(tmux: TmuxSession.findTmux()!, binary: binary) }
+            let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 128 -t 1 --temp 0 --template llama2 --no-store; "
+                + "echo EXIT=$?; echo DONE; sleep 300"
+            try tmux.start(command: script, columns: 100, rows: 30)
+            tmux.run(["set-option", "-g", "set-clipboard", "on"])
+            try tmux.waitFor("● idle", because: "the scripted model loads")
+            let title = tmux.format("#{pane_title}")
+            try tmux.type("keep this line")
+            tmux.keys("Enter")
+            let screen = try tmux.waitFor("tok/s", because: "\(attack.name): the reply finishes")
+            XCTAssertTrue(screen.contains(attack.shown), "\(attack.name): shown as \(attack.shown.debugDescription):\n\(screen)")
+            XCTAssertTrue(screen.contains("keep this line"), "\(attack.name): the screen was not cleared:\n\(screen)")
+            XCTAssertEqual(tmux.run(["list-buffers"]).output, "", "\(attack.name): no clipboard write reached the terminal")
+            XCTAssertEqual(tmux.format("#{pane_title}"), title, "\(attack.name): no retitle")
+            tmux.keys("C-d")
+            let after = try tmux.waitFor("DONE", because: "\(attack.name): the chat quits")
+            XCTAssertTrue(after.contains("EXIT=0"), after)
+            tmux.killServer()
+            tmux = nil
+        }
     }
 }

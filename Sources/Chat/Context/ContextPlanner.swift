@@ -65,28 +65,43 @@ public struct ContextPlanner {
     public func plan(system: String, live: [Exchange], user: String) throws -> ContextPlan {
         let hasSystem = !system.isEmpty
         let pinned = pinnedTokens(system: system)
-        var first = 0
         let extra = slack ?? max(0, (contextLength - pinned.count - reserve) / 4)
+        // Each exchange is rendered once as "after another exchange"; only the oldest kept one
+        // is rendered differently (it follows the system turn). So trying each eviction point
+        // costs one rendering, not all of them again: a loaded chat with hundreds of
+        // exchanges plans in linear time.
+        let following = live.indices.map { $0 == 0 ? [] : exchangeTokens(live[$0], first: false, hasSystem: hasSystem, system: system) }
+        var after = [Int](repeating: 0, count: live.count + 1)  // tokens of following[i...]
+        for i in stride(from: live.count - 1, through: 1, by: -1) { after[i] = after[i + 1] + following[i].count }
+        var openTokens: [Bool: [Token]] = [:]
+        func open(_ first: Bool) -> [Token] {
+            if let cached = openTokens[first] { return cached }
+            let tokens = self.openTokens(user, first: first, hasSystem: hasSystem, system: system)
+            openTokens[first] = tokens
+            return tokens
+        }
+        var first = 0
         while true {
-            let kept = live[first...]
-            var tokens = pinned
-            var segments: [ContextPlan.Segment] = []
-            for (offset, exchange) in kept.enumerated() {
-                let start = tokens.count
-                tokens += exchangeTokens(exchange, first: offset == 0, hasSystem: hasSystem, system: system)
-                segments.append(.init(exchange: exchange.index, range: start..<tokens.count))
-            }
-            let openStart = tokens.count
-            tokens += openTokens(user, first: kept.isEmpty, hasSystem: hasSystem, system: system)
+            let oldest = first < live.count ? exchangeTokens(live[first], first: true, hasSystem: hasSystem, system: system) : []
+            let count = pinned.count + oldest.count + (first < live.count ? after[first + 1] : 0) + open(first == live.count).count
             // Without eviction the turn only has to fit; once evicting, make room for more.
             let needed = first == 0 ? reserve : reserve + extra
-            if tokens.count + needed <= contextLength || (first > 0 && first == live.count && tokens.count + reserve <= contextLength) {
+            if count + needed <= contextLength || (first > 0 && first == live.count && count + reserve <= contextLength) {
+                var tokens = pinned
+                var segments: [ContextPlan.Segment] = []
+                for index in first..<live.count {
+                    let start = tokens.count
+                    tokens += index == first ? oldest : following[index]
+                    segments.append(.init(exchange: live[index].index, range: start..<tokens.count))
+                }
+                let openStart = tokens.count
+                tokens += open(first == live.count)
                 return ContextPlan(tokens: tokens, pinnedCount: pinned.count, segments: segments,
                                    openRange: openStart..<tokens.count, newlyEvicted: live[..<first].map(\.index))
             }
             guard first < live.count else {
                 let room = contextLength - reserve - pinned.count
-                throw ChatError("the message is too long: it needs \(tokens.count - pinned.count) tokens, but the context has room for \(max(0, room)) after the system prompt and \(reserve) for the reply; it was kept in the transcript but not sent")
+                throw ChatError("the message is too long: it needs \(count - pinned.count) tokens, but the context has room for \(max(0, room)) after the system prompt and \(reserve) for the reply; it was kept in the transcript but not sent")
             }
             first += 1
         }

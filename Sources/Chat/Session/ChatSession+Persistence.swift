@@ -19,6 +19,13 @@ extension ChatSession {
         do { try store.save(message: transcript.messages[index], seq: index, session: transcript.metadata.id) } catch { storageFailed(error) }
     }
 
+    func persist(messagesAt indices: [Int]) {
+        guard let store, !indices.isEmpty else { return }
+        do {
+            try store.save(messages: indices.map { (transcript.messages[$0], $0) }, session: transcript.metadata.id)
+        } catch { storageFailed(error) }
+    }
+
     func persistAll() {
         transcript.metadata.updatedAt = TranscriptDates.now()
         guard let store else { return }
@@ -29,7 +36,7 @@ extension ChatSession {
     /// (and can still be exported with /save).
     private func storageFailed(_ error: Error) {
         store = nil
-        emit(.warning("\(error); the chat continues in memory only (use /save to keep it)"))
+        emit(.warning("\(error); \(SessionStore.inMemoryAdvice)"))
     }
 
     /// Exports the transcript to `path` (`.json` complete, `.md` readable).

@@ -34,13 +34,16 @@ extension ChatSession {
             throw error
         }
         if !plan.newlyEvicted.isEmpty {
+            var marked: [Int] = []
             for exchange in plan.newlyEvicted {
                 let item = all[exchange]
                 for index in [item.user, item.assistant] {
                     transcript.messages[index].evicted = true
-                    persist(messageAt: index)
+                    marked.append(index)
                 }
             }
+            // One transaction: a long loaded chat can evict hundreds of exchanges at once.
+            persist(messagesAt: marked)
             emit(.evicted(exchanges: plan.newlyEvicted.count, totalEvicted: all.count - live.count + plan.newlyEvicted.count))
         }
 

@@ -44,8 +44,8 @@ public final class ChatSession {
         transcript = Transcript(metadata: metadata, messages: [system])
         renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: options.template.template)
         setupWarnings = renderer.warnings
-        persistMetadata()
-        persist(messageAt: 0)
+        // One transaction: a chat row is never stored without its system entry.
+        persistAll()
     }
 
     /// Continues a stored or exported chat exactly where it stopped: same system message,

@@ -10,7 +10,8 @@ import Darwin
 enum AtomicFile {
     static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        let temp = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        removeAbandonedTemporaries(of: url)
+        let temp = directory.appendingPathComponent("\(temporaryPrefix(of: url))\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ChatError("cannot write \(url.path): \(String(cString: strerror(errno)))") }
         var ok = data.withUnsafeBytes { raw -> Bool in
@@ -22,13 +23,35 @@ enum AtomicFile {
             }
             return true
         }
-        let writeErrno = errno
-        if ok { ok = fsync(fd) == 0 }
-        close(fd)
-        guard ok, rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(ok ? errno : writeErrno))
+        var failure = ok ? 0 : errno
+        if ok, fsync(fd) != 0 { ok = false; failure = errno }
+        // A full disk can surface only at close on some file systems (NFS, quotas).
+        if close(fd) != 0, ok { ok = false; failure = errno }
+        if ok, rename(temp.path, url.path) != 0 { ok = false; failure = errno }
+        guard ok else {
             unlink(temp.path)
-            throw ChatError("cannot write \(url.path): \(reason)")
+            throw ChatError("cannot write \(url.path): \(String(cString: strerror(failure)))")
+        }
+        // The rename itself must reach the disk for the new file to survive a power cut.
+        let dirfd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+
+    /// ".chat.json." — temporaries of `url` are this, the writer's pid, a random number, ".tmp".
+    static func temporaryPrefix(of url: URL) -> String { ".\(url.lastPathComponent)." }
+
+    /// Deletes temporaries of `url` left by writers that were killed mid-write (their pid is
+    /// gone). A live writer's file is never touched.
+    static func removeAbandonedTemporaries(of url: URL) {
+        let directory = url.deletingLastPathComponent()
+        let prefix = temporaryPrefix(of: url)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let parts = name.dropFirst(prefix.count).dropLast(4).split(separator: ".")
+            guard parts.count == 2, let pid = pid_t(parts[0]), UInt32(parts[1]) != nil else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                unlink(directory.appendingPathComponent(name).path)
+            }
         }
     }
 }

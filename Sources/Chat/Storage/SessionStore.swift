@@ -10,6 +10,9 @@ public final class SessionStore {
     public let url: URL
     private let queue: DatabaseQueue
 
+    /// What the user is told when chats cannot be stored: the chat goes on, and how to keep it.
+    public static let inMemoryAdvice = "the chat continues in memory only; /save FILE.json keeps it"
+
     /// Opens (creating if needed) `sessions.sqlite` in `directory`, which is created with
     /// mode 0700; the database files get 0600.
     public init(directory: URL = ChatPaths.dataDirectory()) throws {
@@ -20,6 +23,12 @@ public final class SessionStore {
             throw ChatError("cannot create \(directory.path): \(error.localizedDescription)")
         }
         url = directory.appendingPathComponent("sessions.sqlite")
+        // Setting up a new database (WAL mode, tables) is not safe to race: two chats started
+        // together both found no tables and one failed ("table already exists", "database is
+        // locked"). Openers take turns on a lock on the directory itself.
+        let lock = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if lock >= 0 { while flock(lock, LOCK_EX) != 0 && errno == EINTR {} }
+        defer { if lock >= 0 { close(lock) } }
         // SQLite creates the -wal and -shm files itself; a tight umask makes them 0600 too.
         let oldMask = umask(0o077)
         defer { umask(oldMask) }
@@ -72,17 +81,25 @@ public final class SessionStore {
 
     /// Creates or updates the chat's row.
     public func save(metadata: SessionMetadata, title: String) throws {
-        let sampling = String(decoding: try Transcript.makeEncoder(pretty: false).encode(metadata.sampling), as: UTF8.self)
-        let json = String(decoding: try Transcript.makeEncoder(pretty: false).encode(metadata), as: UTF8.self)
-        try write { db in
-            try db.execute(sql: """
+        let row = try Self.metadataRow(metadata)
+        try write { db in try Self.upsert(metadata, row: row, title: title, into: db) }
+    }
+
+    private static func metadataRow(_ metadata: SessionMetadata) throws -> (sampling: String, json: String) {
+        let encoder = Transcript.makeEncoder(pretty: false)
+        return (String(decoding: try encoder.encode(metadata.sampling), as: UTF8.self),
+                String(decoding: try encoder.encode(metadata), as: UTF8.self))
+    }
+
+    private static func upsert(_ metadata: SessionMetadata, row: (sampling: String, json: String), title: String, into db: Database) throws {
+        let (sampling, json) = row
+        try db.execute(sql: """
                 INSERT INTO session (id, createdAt, updatedAt, title, modelFile, modelSize, modelHash, template, sampling, metadata)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET updatedAt = excluded.updatedAt, title = excluded.title,
                   template = excluded.template, sampling = excluded.sampling, metadata = excluded.metadata
                 """, arguments: [metadata.id, metadata.createdAt, metadata.updatedAt, title, metadata.model?.fileName,
                                  metadata.model?.fileSize, metadata.model?.headerHash, metadata.template.rawValue, sampling, json])
-        }
     }
 
     /// Inserts or replaces entry `seq` of chat `id`.
@@ -90,6 +107,18 @@ public final class SessionStore {
         let json = String(decoding: try Transcript.makeEncoder(pretty: false).encode(message), as: UTF8.self)
         try write { db in
             try Self.insert(message, json: json, seq: seq, session: id, into: db)
+            try db.execute(sql: "UPDATE session SET updatedAt = ? WHERE id = ?", arguments: [TranscriptDates.now(), id])
+        }
+    }
+
+    /// Inserts or replaces several entries of chat `id` in one transaction.
+    public func save(messages: [(message: TranscriptMessage, seq: Int)], session id: String) throws {
+        let encoder = Transcript.makeEncoder(pretty: false)
+        let rows = try messages.map { String(decoding: try encoder.encode($0.message), as: UTF8.self) }
+        try write { db in
+            for (k, item) in messages.enumerated() {
+                try Self.insert(item.message, json: rows[k], seq: item.seq, session: id, into: db)
+            }
             try db.execute(sql: "UPDATE session SET updatedAt = ? WHERE id = ?", arguments: [TranscriptDates.now(), id])
         }
     }
@@ -104,13 +133,16 @@ public final class SessionStore {
                              message.interrupted, message.seed.map { String($0) }, json])
     }
 
-    /// Stores a whole chat in one transaction (a loaded export becoming a stored chat).
+    /// Stores a whole chat in one transaction (a new chat with its system entry, a loaded
+    /// export becoming a stored chat): a crash leaves all of it or none, never a chat row
+    /// without the system entry it needs to be continued.
     public func save(transcript: Transcript, title: String) throws {
-        try save(metadata: transcript.metadata, title: title)
+        let row = try Self.metadataRow(transcript.metadata)
         let encoder = Transcript.makeEncoder(pretty: false)
         let rows = try transcript.messages.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         let id = transcript.metadata.id
         try write { db in
+            try Self.upsert(transcript.metadata, row: row, title: title, into: db)
             for (seq, message) in transcript.messages.enumerated() {
                 try Self.insert(message, json: rows[seq], seq: seq, session: id, into: db)
             }
@@ -158,6 +190,26 @@ public final class SessionStore {
             let messages = try String.fetchAll(db, sql: "SELECT json FROM message WHERE sessionId = ? ORDER BY seq", arguments: [id])
                 .map { try decoder.decode(TranscriptMessage.self, from: Data($0.utf8)) }
             return Transcript(metadata: metadata, messages: messages)
+        }
+    }
+
+    /// The database's size in bytes (pages in use, whether still in the WAL or not).
+    public func byteSize() throws -> Int {
+        do {
+            return try queue.read { db in
+                try Int.fetchOne(db, sql: "PRAGMA page_count")! * Int.fetchOne(db, sql: "PRAGMA page_size")!
+            }
+        } catch let error as DatabaseError {
+            throw ChatError("cannot read \(url.path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// SQLite's own consistency check: ["ok"] for a sound database, else its findings.
+    public func integrityCheck() throws -> [String] {
+        do {
+            return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        } catch let error as DatabaseError {
+            throw ChatError("cannot read \(url.path): \(error.message ?? error.description)")
         }
     }
 

@@ -44,6 +44,8 @@ public struct AppState: Equatable, Sendable {
     public var spinnerFrame = 0
     /// Argument completions the driver offers, by command name.
     public var commandArguments: [String: [String]] = [:]
+    /// The wrapped conversation from the previous frame (a cache: not part of equality).
+    public let conversationLayout = ConversationLayout()
 
     public init(rows: Int, columns: Int, themeName: String = "dark", themeNames: [String] = []) {
         self.rows = rows

@@ -47,12 +47,12 @@ extension AppState {
     /// The rows of each part for the current size and content.
     public func layout() -> ScreenLayout {
         let headerLines = HeaderView.lines(for: header, expanded: headerExpanded, width: columns).count
-        let inputLines = InputView.layout(editor, width: columns).lines.count
+        let inputLines = InputView.lineCount(editor, width: columns, limit: max(1, rows))
         return ScreenLayout(rows: rows, headerLines: headerLines, inputLines: inputLines)
     }
 
     /// The conversation laid out at the current width.
     public func conversationLines() -> [StyledLine] {
-        ConversationView.lines(for: entries, width: columns, streaming: phase == .generating)
+        conversationLayout.lines(for: entries, width: columns, streaming: phase == .generating)
     }
 }

@@ -171,7 +171,10 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
                 .joined(separator: " ")
         }
         if lower.contains("escape") {
-            return "Raw bytes: \u{1B}[2J\u{1B}]0;pwned\u{07} and \u{9B}31m and \u{202E}reversed — all drawn visibly."
+            // Clear screen, retitle, clipboard write (OSC 52), hyperlink (OSC 8), C1 CSI and
+            // OSC, bidi overrides: a terminal must obey none of them.
+            return "Raw bytes: \u{1B}[2J\u{1B}]0;pwned\u{07} and \u{1B}]52;c;cHduZWQ=\u{07} and \u{1B}]8;;https://evil.example\u{1B}\\link\u{1B}]8;;\u{1B}\\"
+                + " and \u{9B}31m and \u{9D}2;c1\u{9C} and \u{202E}reversed\u{202C} \u{2067}isolate\u{2069} — all drawn visibly."
         }
         return "You said: \(text). Here is a canned reply from the demo driver with emoji 👋🏽, CJK 漢字 and café."
     }

@@ -23,6 +23,13 @@ enum GhostchatProcess {
 
     /// Runs with `GHOSTCHAT_DATA_DIR`/`GHOSTCHAT_CONFIG_DIR` inside `home`, never the real home.
     static func run(_ arguments: [String], input: String = "", home: URL, environment extra: [String: String] = [:]) throws -> Result {
+        let raw = try runRaw(arguments, input: input, home: home, environment: extra)
+        return Result(status: raw.status, stdout: String(decoding: raw.stdout, as: UTF8.self), stderr: raw.stderr)
+    }
+
+    /// `run` with stdout as the exact bytes written.
+    static func runRaw(_ arguments: [String], input: String = "", home: URL, environment extra: [String: String] = [:]) throws
+        -> (status: Int32, stdout: Data, stderr: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -46,7 +53,6 @@ enum GhostchatProcess {
         try stdin.fileHandleForWriting.close()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return (process.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
     }
 }
