@@ -56,7 +56,9 @@ struct InfoCommand: ParsableCommand {
         }
         let width = rows.map(\.0.count).max() ?? 0
         for (key, value) in rows {
-            print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+            // Names and keys come from the file: escape control characters so a hostile
+            // file cannot drive the terminal.
+            print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + GGUFError.oneLine(value))
         }
     }
 }

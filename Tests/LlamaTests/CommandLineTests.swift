@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 import XCTest
 
 /// Drives the real `ghostchat` binary the way a user or script does.
@@ -87,6 +88,19 @@ final class CommandLineTests: XCTestCase {
         let vocab = try ghostchat(["info", "-m", try Fixtures.path("llama2-vocab.gguf")])
         XCTAssertEqual(vocab.status, 0)
         XCTAssertTrue(vocab.stdout.contains("vocabulary-only"))
+    }
+
+    func testInfoEscapesControlCharactersFromTheFile() throws {
+        var writer = GGUFWriter()
+        writer.set("general.architecture", .string("llama\u{1b}]52;c;aGk=\u{07}"))
+        writer.set("general.name", .string("evil\u{1b}[2J\nsecond line"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("info-escape-\(UUID().uuidString).gguf").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try writer.write(to: path)
+        let result = try ghostchat(["info", "-m", path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.unicodeScalars.contains { $0 == "\u{1b}" || $0 == "\u{07}" }, result.stdout)
+        XCTAssertTrue(result.stdout.contains("evil\\u{1b}[2J\\nsecond line"), result.stdout)
     }
 
     func testBadInputGivesOneLineAndExitOne() throws {
