@@ -9,7 +9,8 @@
 # numerics against ghostchat, evaluate both through ghostchat's chat, and install the GAtt
 # model as models/ghostchat-demo.gguf. Everything generated goes to tools/demo-model/work/.
 #
-# Environment: SEED (1), DIALOGUES (12000), STEPS (600), BATCH (4), SEQ (1024), LR (3e-3),
+# Environment: SEED (1), DIALOGUES (12000), STEPS (450), BATCH (4), SEQ (1024), LR (3e-3),
+# STEPS2 (250: a second phase continuing both models at LR2, 1e-3; 0 skips it),
 # MAX_MINUTES (55: a training stops there and keeps its last checkpoint), EVAL_SEEDS (3),
 # GHOSTCHAT_BIN (skip the Swift build), PYTHON (python3), SKIP_PIP=1 (packages present).
 set -euo pipefail
@@ -20,7 +21,9 @@ cd "$here"
 
 SEED="${SEED:-1}"
 DIALOGUES="${DIALOGUES:-12000}"
-STEPS="${STEPS:-600}"
+STEPS="${STEPS:-450}"
+STEPS2="${STEPS2:-250}"
+LR2="${LR2:-1e-3}"
 BATCH="${BATCH:-4}"
 SEQ="${SEQ:-1024}"
 LR="${LR:-3e-3}"
@@ -55,19 +58,31 @@ tok="$work/tokenizer/demo.model"
 # One core per model, one XLA thread each, both at once: the same budget for both.
 export XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 pin() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
-log "training gatt and baseline: $STEPS steps of $BATCH x $SEQ tokens each (logs: work/*/train.out)"
-for run in gatt baseline; do
-    rm -rf "$work/$run"; mkdir -p "$work/$run"
-done
-pin 0 "$PYTHON" train.py --data "$work/data/gatt.jsonl" --tokenizer "$tok" --out "$work/gatt" --steps "$STEPS" \
-    --batch "$BATCH" --seq "$SEQ" --lr "$LR" --seed "$SEED" --max-minutes "$MAX_MINUTES" > "$work/gatt/train.out" 2>&1 &
-p1=$!
-pin 1 "$PYTHON" train.py --data "$work/data/baseline.jsonl" --tokenizer "$tok" --out "$work/baseline" --steps "$STEPS" \
-    --batch "$BATCH" --seq "$SEQ" --lr "$LR" --seed "$SEED" --max-minutes "$MAX_MINUTES" > "$work/baseline/train.out" 2>&1 &
-p2=$!
-wait $p1 || { tail "$work/gatt/train.out"; exit 1; }
-wait $p2 || { tail "$work/baseline/train.out"; exit 1; }
-tail -n 1 "$work/gatt/train.out" "$work/baseline/train.out"
+# train_pair PHASE STEPS LR WARMUP SEED INIT_SUFFIX: both layouts at once, same budget.
+train_pair() {
+    local phase=$1 steps=$2 lr=$3 warmup=$4 seed=$5 from=$6 i=0 pids=()
+    log "phase $phase: gatt and baseline, $steps steps of $BATCH x $SEQ tokens each (logs: work/*$phase/train.out)"
+    for run in gatt baseline; do
+        local out="$work/$run$phase" init=()
+        [ -n "$from" ] && init=(--init "$work/$run$from/ckpt.npz")
+        rm -rf "$out"; mkdir -p "$out"
+        pin $i "$PYTHON" train.py --data "$work/data/$run.jsonl" --tokenizer "$tok" --out "$out" --steps "$steps" \
+            --batch "$BATCH" --seq "$SEQ" --lr "$lr" --warmup "$warmup" --seed "$seed" --max-minutes "$MAX_MINUTES" \
+            "${init[@]}" > "$out/train.out" 2>&1 &
+        pids+=($!); i=$((i + 1))
+    done
+    for p in "${pids[@]}"; do wait "$p" || { tail "$work"/*"$phase"/train.out; exit 1; }; done
+    tail -n 1 "$work/gatt$phase/train.out" "$work/baseline$phase/train.out"
+}
+# Phase 1 from random weights; phase 2 continues both with a fresh, lower schedule and a new
+# data order (the hobby constraint is the last one the models pick up).
+train_pair 1 "$STEPS" "$LR" 60 "$SEED" ""
+final=1
+if [ "$STEPS2" -gt 0 ]; then
+    train_pair 2 "$STEPS2" "$LR2" 20 "$((SEED + 1))" 1
+    final=2
+fi
+for run in gatt baseline; do rm -rf "${work:?}/$run"; ln -s "$run$final" "$work/$run"; done
 
 for run in gatt baseline; do
     log "exporting $run"
@@ -85,7 +100,10 @@ log "evaluating through ghostchat chat"
 
 mkdir -p "$here/results"
 cp "$work/eval/table.md" "$work/eval/adherence.png" "$here/results/"
-cp "$work/gatt/train.json" "$here/results/train-gatt.json"
-cp "$work/baseline/train.json" "$here/results/train-baseline.json"
+for run in gatt baseline; do
+    for phase in 1 2; do
+        [ -f "$work/$run$phase/train.json" ] && cp "$work/$run$phase/train.json" "$here/results/train-$run-phase$phase.json"
+    done
+done
 cp "$work/gatt/q8_0.gguf" "$root/models/ghostchat-demo.gguf"
 log "installed models/ghostchat-demo.gguf ($(du -h "$root/models/ghostchat-demo.gguf" | cut -f1)); results in tools/demo-model/results/"

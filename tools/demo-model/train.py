@@ -81,6 +81,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--max-minutes", type=float, default=0)
+    ap.add_argument("--init", help="start from these weights (a ckpt.npz) instead of random ones")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
 
@@ -94,7 +95,7 @@ def main():
     t0 = time.time()
     dialogues = encode_all(sp, a.data, a.seq)
     print(f"{len(dialogues)} dialogues, {sum(len(d[0]) for d in dialogues)} tokens, encoded in {time.time() - t0:.0f}s", flush=True)
-    params = M.init_params(cfg, a.seed)
+    params = M.load(a.init, cfg) if a.init else M.init_params(cfg, a.seed)
     print(f"{M.count_params(params)} parameters", flush=True)
 
     def loss_fn(p, x, y, w, pos, seg):
@@ -141,7 +142,7 @@ def main():
         M.save(params, f"{a.out}/ckpt.tmp.npz")
         os.replace(f"{a.out}/ckpt.tmp.npz", f"{a.out}/ckpt.npz")
         with open(f"{a.out}/train.json", "w") as f:
-            json.dump({"steps_done": step, "steps_planned": a.steps, "batch": a.batch, "seq": a.seq,
+            json.dump({"init": a.init, "steps_done": step, "steps_planned": a.steps, "batch": a.batch, "seq": a.seq,
                        "lr": a.lr, "seed": a.seed, "minutes": (time.time() - start) / 60,
                        "loss": avg, "stopped_early": stopped_early}, f, indent=1)
 
