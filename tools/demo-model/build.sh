@@ -9,8 +9,8 @@
 # numerics against ghostchat, evaluate both through ghostchat's chat, and install the GAtt
 # model as models/ghostchat-demo.gguf. Everything generated goes to tools/demo-model/work/.
 #
-# Environment: SEED (1), DIALOGUES (12000), STEPS (450), BATCH (4), SEQ (1024), LR (3e-3),
-# STEPS2 (250: a second phase continuing both models at LR2, 1e-3; 0 skips it),
+# Environment: SEED (1), DIALOGUES (12000), BATCH (4), SEQ (1024),
+# PHASES ("450:3e-3:60 250:1e-3:20 150:5e-4:10": steps:peak-lr:warm-up per training phase),
 # MAX_MINUTES (55: a training stops there and keeps its last checkpoint), EVAL_SEEDS (3),
 # GHOSTCHAT_BIN (skip the Swift build), PYTHON (python3), SKIP_PIP=1 (packages present).
 set -euo pipefail
@@ -21,12 +21,9 @@ cd "$here"
 
 SEED="${SEED:-1}"
 DIALOGUES="${DIALOGUES:-12000}"
-STEPS="${STEPS:-450}"
-STEPS2="${STEPS2:-250}"
-LR2="${LR2:-1e-3}"
+PHASES="${PHASES:-450:3e-3:60 250:1e-3:20 150:5e-4:10}"
 BATCH="${BATCH:-4}"
 SEQ="${SEQ:-1024}"
-LR="${LR:-3e-3}"
 MAX_MINUTES="${MAX_MINUTES:-55}"
 EVAL_SEEDS="${EVAL_SEEDS:-3}"
 PYTHON="${PYTHON:-python3}"
@@ -74,36 +71,39 @@ train_pair() {
     for p in "${pids[@]}"; do wait "$p" || { tail "$work"/*"$phase"/train.out; exit 1; }; done
     tail -n 1 "$work/gatt$phase/train.out" "$work/baseline$phase/train.out"
 }
-# Phase 1 from random weights; phase 2 continues both with a fresh, lower schedule and a new
-# data order (the hobby constraint is the last one the models pick up).
-train_pair 1 "$STEPS" "$LR" 60 "$SEED" ""
-final=1
-if [ "$STEPS2" -gt 0 ]; then
-    train_pair 2 "$STEPS2" "$LR2" 20 "$((SEED + 1))" 1
-    final=2
-fi
+# Phase 1 from random weights; each later phase continues both models with fresh optimizer
+# state, a lower learning rate and a new data order (warm restarts): the hobby constraint,
+# and constraints in combination, are what the models pick up last.
+phase=0
+for spec in $PHASES; do
+    IFS=: read -r steps lr warmup <<< "$spec"
+    prev=$phase; phase=$((phase + 1))
+    train_pair "$phase" "$steps" "$lr" "$warmup" "$((SEED + phase - 1))" "$([ "$prev" -gt 0 ] && echo "$prev")"
+done
+final=$phase
 for run in gatt baseline; do rm -rf "${work:?}/$run"; ln -s "$run$final" "$work/$run"; done
 
-for run in gatt baseline; do
-    log "exporting $run"
-    "$PYTHON" export.py --run "$work/$run" --tokenizer "$tok" --out "$work/$run/f32.gguf" --name "ghostchat-demo-$run"
-    "$GHOSTCHAT_BIN" quantize "$work/$run/f32.gguf" "$work/$run/q8_0.gguf" q8_0
+for phase in $(seq 1 "$final"); do
+    for run in gatt baseline; do
+        log "exporting $run, phase $phase"
+        "$PYTHON" export.py --run "$work/$run$phase" --tokenizer "$tok" --out "$work/$run$phase/f32.gguf" --name "ghostchat-demo-$run"
+        "$GHOSTCHAT_BIN" quantize "$work/$run$phase/f32.gguf" "$work/$run$phase/q8_0.gguf" q8_0
+    done
 done
 
 log "checking tokenizer, chat rendering and numerics against ghostchat"
 "$PYTHON" check.py --gguf "$work/gatt/f32.gguf" --run "$work/gatt" --tokenizer "$tok" \
     --data "$work/data/gatt.jsonl" --ghostchat "$GHOSTCHAT_BIN"
 
-log "evaluating through ghostchat chat"
-"$PYTHON" eval.py --model gatt="$work/gatt/q8_0.gguf" --model baseline="$work/baseline/q8_0.gguf" \
-    --ghostchat "$GHOSTCHAT_BIN" --out "$work/eval" --seeds "$EVAL_SEEDS"
-
+# Every phase is evaluated (it is cheap) to show how adherence grows; the last one is the result.
 mkdir -p "$here/results"
-cp "$work/eval/table.md" "$work/eval/adherence.png" "$here/results/"
-for run in gatt baseline; do
-    for phase in 1 2; do
-        [ -f "$work/$run$phase/train.json" ] && cp "$work/$run$phase/train.json" "$here/results/train-$run-phase$phase.json"
-    done
+for phase in $(seq 1 "$final"); do
+    log "evaluating phase $phase through ghostchat chat"
+    "$PYTHON" eval.py --model gatt="$work/gatt$phase/q8_0.gguf" --model baseline="$work/baseline$phase/q8_0.gguf" \
+        --ghostchat "$GHOSTCHAT_BIN" --out "$work/eval$phase" --seeds "$EVAL_SEEDS" | grep -v 'conversations$'
+    cp "$work/eval$phase/table.md" "$here/results/table-phase$phase.md"
+    for run in gatt baseline; do cp "$work/$run$phase/train.json" "$here/results/train-$run-phase$phase.json"; done
 done
+cp "$work/eval$final/table.md" "$work/eval$final/adherence.png" "$here/results/"
 cp "$work/gatt/q8_0.gguf" "$root/models/ghostchat-demo.gguf"
 log "installed models/ghostchat-demo.gguf ($(du -h "$root/models/ghostchat-demo.gguf" | cut -f1)); results in tools/demo-model/results/"
