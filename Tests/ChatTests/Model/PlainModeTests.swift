@@ -117,7 +117,7 @@ final class PlainModeTests: XCTestCase {
             (["chat", "-m", "/nonexistent/model.gguf"], "/nonexistent/model.gguf"),
             (["chat", "-m", model, "--system-preset", "emoji+klingon"], "klingon"),
             (["chat", "-m", model, "--template", "klingon"], "klingon"),
-            (["chat"], "-m"),
+            (["chat", "-m", model, "-c", "4"], "-c must be at least 8"),
             (["chat", "--resume", "nope"], "nope"),
         ] {
             let result = try GhostchatProcess.run(arguments, home: home)
