@@ -77,12 +77,7 @@ enum RawTensorType {
 
 enum Fixtures {
     /// `<package root>/../shared/fixtures`, found from this source file's location.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // GGUFTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-        .appendingPathComponent("../shared/fixtures")
-        .standardizedFileURL
+    static let directory: URL = FixtureLocator.sharedDirectory
 
     static let models = ["tiny-llama-f16.gguf", "tiny-llama-q8_0.gguf", "tiny-llama-q4_0.gguf", "tiny-llama-q4_k_m.gguf"]
     static let all = ["llama2-vocab.gguf"] + models

@@ -201,12 +201,7 @@ func randomActivation(_ count: Int, rng: inout SeededRandom, pattern: RandomWeig
     }
 }
 
-let fixtureDirectory: String = {
-    if let env = ProcessInfo.processInfo.environment["GHOSTCHAT_FIXTURES"] { return env }
-    // <root>/Tests/KernelsTests/Reference.swift → <root>/../shared/fixtures
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-}()
+let fixtureDirectory: String = FixtureLocator.sharedDirectory.path
 
 /// Runs `body` once per SIMD path this CPU supports, restoring the default afterwards.
 func forEachPath(_ body: (String) throws -> Void) rethrows {

@@ -1,11 +1,10 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Locates `../shared/fixtures` beside the package and decodes llama.cpp's reference files.
 enum Fixtures {
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    static let directory: URL = FixtureLocator.sharedDirectory
 
     static func path(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let url = directory.appendingPathComponent(name)

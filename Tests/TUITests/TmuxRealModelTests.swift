@@ -8,8 +8,7 @@ final class TmuxRealModelTests: XCTestCase {
     private var tmux: TmuxSession!
     private var dataDirectory: URL!
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    static let fixtures = FixtureLocator.sharedDirectory
 
     override func setUpWithError() throws {
         guard let tmuxPath = TmuxSession.findTmux() else {

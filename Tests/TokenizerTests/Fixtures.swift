@@ -1,16 +1,12 @@
 import Foundation
+import TestSupport
 import GGUF
 import Tokenizer
 import XCTest
 
 /// The shared fixtures (`../shared/fixtures` from the package root), used in place.
 enum Fixtures {
-    static let directory: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // TokenizerTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-        .appendingPathComponent("../shared/fixtures")
-        .standardizedFileURL.path
+    static let directory: String = FixtureLocator.sharedDirectory.path
 
     static var vocabPath: String { directory + "/llama2-vocab.gguf" }
     static var referencePath: String { directory + "/tokenizer.ref.json" }

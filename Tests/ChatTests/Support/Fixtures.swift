@@ -1,13 +1,12 @@
 import Foundation
+import TestSupport
 import GGUF
 import Tokenizer
 import XCTest
 
 /// Locates `../shared/fixtures` beside the package root; a missing fixture fails loudly.
 enum Fixtures {
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    static let directory: URL = FixtureLocator.sharedDirectory
 
     static func path(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let url = directory.appendingPathComponent(name)
