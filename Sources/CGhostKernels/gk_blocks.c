@@ -2,7 +2,10 @@
 // Everything here is the definition the SIMD paths are tested against.
 
 #include "gk_internal.h"
+#include <float.h>
 #include <math.h>
+
+const int8_t gk_iq4nl_values[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
 uint16_t gk_fp32_to_fp16(float f) { return gk_f2h(f); }
 float gk_fp16_to_fp32(uint16_t h) { return gk_h2f(h); }
@@ -44,6 +47,77 @@ static void quantize_q4_0_ref(const float *x, gk_block_q4_0 *y, int64_t n) {
     }
 }
 
+// Q4_1 / Q5_1: the block's min and max span 2^bits − 1 steps; +0.5 then truncation rounds
+// half up (the values are ≥ 0 here).
+static void quantize_q4_1_ref(const float *x, gk_block_q4_1 *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QK; b++, x += GK_QK) {
+        float min = FLT_MAX, max = -FLT_MAX;
+        for (int j = 0; j < GK_QK; j++) {
+            if (x[j] < min) min = x[j];
+            if (x[j] > max) max = x[j];
+        }
+        const float d = (max - min) / 15.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = gk_f2h(d);
+        y[b].m = gk_f2h(min);
+        for (int j = 0; j < 16; j++) {
+            int lo = (int)(int8_t)((x[j] - min) * id + 0.5f);
+            int hi = (int)(int8_t)((x[j + 16] - min) * id + 0.5f);
+            lo = lo < 15 ? lo : 15;
+            hi = hi < 15 ? hi : 15;
+            y[b].qs[j] = (uint8_t)(lo | (hi << 4));
+        }
+    }
+}
+
+static void quantize_q5_1_ref(const float *x, gk_block_q5_1 *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QK; b++, x += GK_QK) {
+        float min = FLT_MAX, max = -FLT_MAX;
+        for (int j = 0; j < GK_QK; j++) {
+            if (x[j] < min) min = x[j];
+            if (x[j] > max) max = x[j];
+        }
+        const float d = (max - min) / 31.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = gk_f2h(d);
+        y[b].m = gk_f2h(min);
+        uint32_t qh = 0;
+        for (int j = 0; j < 16; j++) {
+            // No clamp, as in llama.cpp: the max lands on 31 exactly (31.5 truncates to 31).
+            const uint8_t lo = (uint8_t)((x[j] - min) * id + 0.5f);
+            const uint8_t hi = (uint8_t)((x[j + 16] - min) * id + 0.5f);
+            y[b].qs[j] = (uint8_t)((lo & 0xF) | ((hi & 0xF) << 4));
+            qh |= (uint32_t)((lo >> 4) & 1) << j;
+            qh |= (uint32_t)((hi >> 4) & 1) << (j + 16);
+        }
+        memcpy(y[b].qh, &qh, 4);
+    }
+}
+
+// Q5_0: like Q4_0 with 32 levels, the signed max maps to −16.
+static void quantize_q5_0_ref(const float *x, gk_block_q5_0 *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QK; b++, x += GK_QK) {
+        float amax = 0.0f, max = 0.0f;
+        for (int j = 0; j < GK_QK; j++) {
+            if (amax < fabsf(x[j])) { amax = fabsf(x[j]); max = x[j]; }
+        }
+        const float d = max / -16.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = gk_f2h(d);
+        uint32_t qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = (int)(int8_t)(x[j] * id + 16.5f);
+            int hi = (int)(int8_t)(x[j + 16] * id + 16.5f);
+            lo = lo < 31 ? lo : 31;
+            hi = hi < 31 ? hi : 31;
+            y[b].qs[j] = (uint8_t)((lo & 0xF) | ((hi & 0xF) << 4));
+            qh |= (uint32_t)((lo >> 4) & 1) << j;
+            qh |= (uint32_t)((hi >> 4) & 1) << (j + 16);
+        }
+        memcpy(y[b].qh, &qh, 4);
+    }
+}
+
 int gk_quantize_ref(int type, const float *src, void *dst, int64_t n) {
     switch (type) {
     case GK_TYPE_F32: memcpy(dst, src, (size_t)n * 4); return 1;
@@ -51,6 +125,9 @@ int gk_quantize_ref(int type, const float *src, void *dst, int64_t n) {
     case GK_TYPE_BF16: for (int64_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = gk_f2bf(src[i]); return 1;
     case GK_TYPE_Q8_0: quantize_q8_0_ref(src, dst, n); return 1;
     case GK_TYPE_Q4_0: quantize_q4_0_ref(src, dst, n); return 1;
+    case GK_TYPE_Q4_1: quantize_q4_1_ref(src, dst, n); return 1;
+    case GK_TYPE_Q5_0: quantize_q5_0_ref(src, dst, n); return 1;
+    case GK_TYPE_Q5_1: quantize_q5_1_ref(src, dst, n); return 1;
     default: return 0;
     }
 }
@@ -71,6 +148,108 @@ static void dequantize_q8_0(const gk_block_q8_0 *x, float *y, int64_t n) {
     for (int64_t b = 0; b < n / GK_QK; b++, y += GK_QK) {
         const float d = gk_h2f(x[b].d);
         for (int j = 0; j < GK_QK; j++) y[j] = d * (float)x[b].qs[j];
+    }
+}
+
+static void dequantize_q4_1(const gk_block_q4_1 *x, float *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QK; b++, y += GK_QK) {
+        const float d = gk_h2f(x[b].d), m = gk_h2f(x[b].m);
+        for (int j = 0; j < 16; j++) {
+            y[j] = (float)(x[b].qs[j] & 0xF) * d + m;
+            y[j + 16] = (float)(x[b].qs[j] >> 4) * d + m;
+        }
+    }
+}
+
+/// The 5-bit values of a Q5_0/Q5_1 block: element j's high bit is bit j of qh.
+static inline void unpack_q5(const uint8_t *qs, const uint8_t *qh4, int q[32]) {
+    uint32_t qh;
+    memcpy(&qh, qh4, 4);
+    for (int j = 0; j < 16; j++) {
+        q[j] = (qs[j] & 0xF) | (int)(((qh >> j) & 1) << 4);
+        q[j + 16] = (qs[j] >> 4) | (int)(((qh >> (j + 16)) & 1) << 4);
+    }
+}
+
+static void dequantize_q5_0(const gk_block_q5_0 *x, float *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QK; b++, y += GK_QK) {
+        const float d = gk_h2f(x[b].d);
+        int q[32];
+        unpack_q5(x[b].qs, x[b].qh, q);
+        for (int j = 0; j < GK_QK; j++) y[j] = (float)(q[j] - 16) * d;
+    }
+}
+
+static void dequantize_q5_1(const gk_block_q5_1 *x, float *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QK; b++, y += GK_QK) {
+        const float d = gk_h2f(x[b].d), m = gk_h2f(x[b].m);
+        int q[32];
+        unpack_q5(x[b].qs, x[b].qh, q);
+        for (int j = 0; j < GK_QK; j++) y[j] = (float)q[j] * d + m;
+    }
+}
+
+static void dequantize_iq4_nl(const gk_block_iq4_nl *x, float *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QK; b++, y += GK_QK) {
+        const float d = gk_h2f(x[b].d);
+        for (int j = 0; j < 16; j++) {
+            y[j] = d * (float)gk_iq4nl_values[x[b].qs[j] & 0xF];
+            y[j + 16] = d * (float)gk_iq4nl_values[x[b].qs[j] >> 4];
+        }
+    }
+}
+
+static void dequantize_iq4_xs(const gk_block_iq4_xs *x, float *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QKK; b++) {
+        const float d = gk_h2f(x[b].d);
+        for (int ib = 0; ib < 8; ib++, y += 32) {
+            const float dl = d * (float)gk_iq4_xs_scale(&x[b], ib);
+            const uint8_t *qs = x[b].qs + 16 * ib;
+            for (int j = 0; j < 16; j++) {
+                y[j] = dl * (float)gk_iq4nl_values[qs[j] & 0xF];
+                y[j + 16] = dl * (float)gk_iq4nl_values[qs[j] >> 4];
+            }
+        }
+    }
+}
+
+// Q2_K / Q3_K: each 32-byte group of qs holds four 2-bit planes (shift 0, 2, 4, 6) of 32
+// elements each; plane k of group n covers elements 128n + 32k … +31, in two sub-blocks of 16.
+static void dequantize_q2_K(const gk_block_q2_K *x, float *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QKK; b++) {
+        const float d = gk_h2f(x[b].d), dmin = gk_h2f(x[b].dmin);
+        for (int g = 0; g < 2; g++) {
+            const uint8_t *q = x[b].qs + 32 * g;
+            for (int k = 0; k < 4; k++) {
+                for (int half = 0; half < 2; half++) {
+                    const uint8_t sc = x[b].scales[8 * g + 2 * k + half];
+                    const float dl = d * (float)(sc & 0xF), ml = dmin * (float)(sc >> 4);
+                    for (int l = 0; l < 16; l++) *y++ = dl * (float)((q[16 * half + l] >> (2 * k)) & 3) - ml;
+                }
+            }
+        }
+    }
+}
+
+static void dequantize_q3_K(const gk_block_q3_K *x, float *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QKK; b++) {
+        const float d = gk_h2f(x[b].d);
+        int8_t sc[16];
+        gk_unpack_scales_q3_K(x[b].scales, sc);
+        for (int g = 0; g < 2; g++) {
+            const uint8_t *q = x[b].qs + 32 * g;
+            for (int k = 0; k < 4; k++) {
+                // The high bit of plane k of group g is bit 4g + k of hmask[l].
+                const uint8_t hbit = (uint8_t)(1u << (4 * g + k));
+                for (int half = 0; half < 2; half++) {
+                    const float dl = d * (float)(sc[8 * g + 2 * k + half] - 32);
+                    for (int l = 16 * half; l < 16 * half + 16; l++) {
+                        const int v = ((q[l] >> (2 * k)) & 3) - ((x[b].hmask[l] & hbit) ? 0 : 4);
+                        *y++ = dl * (float)v;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -141,15 +320,35 @@ int gk_dequantize(int type, const void *src, float *dst, int64_t n) {
     case GK_TYPE_Q4_K: dequantize_q4_K(src, dst, n); return 1;
     case GK_TYPE_Q5_K: dequantize_q5_K(src, dst, n); return 1;
     case GK_TYPE_Q6_K: dequantize_q6_K(src, dst, n); return 1;
+    case GK_TYPE_Q4_1: dequantize_q4_1(src, dst, n); return 1;
+    case GK_TYPE_Q5_0: dequantize_q5_0(src, dst, n); return 1;
+    case GK_TYPE_Q5_1: dequantize_q5_1(src, dst, n); return 1;
+    case GK_TYPE_Q2_K: dequantize_q2_K(src, dst, n); return 1;
+    case GK_TYPE_Q3_K: dequantize_q3_K(src, dst, n); return 1;
+    case GK_TYPE_IQ4_NL: dequantize_iq4_nl(src, dst, n); return 1;
+    case GK_TYPE_IQ4_XS: dequantize_iq4_xs(src, dst, n); return 1;
     default: return 0;
     }
 }
 
-int gk_type_supported(int type) {
+size_t gk_row_size(int type, int64_t cols) {
     switch (type) {
-    case GK_TYPE_F32: case GK_TYPE_F16: case GK_TYPE_BF16: case GK_TYPE_Q4_0: case GK_TYPE_Q8_0:
-    case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K:
-        return 1;
+    case GK_TYPE_F32: return (size_t)cols * 4;
+    case GK_TYPE_F16: case GK_TYPE_BF16: return (size_t)cols * 2;
+    case GK_TYPE_Q4_0: return (size_t)(cols / GK_QK) * sizeof(gk_block_q4_0);
+    case GK_TYPE_Q4_1: return (size_t)(cols / GK_QK) * sizeof(gk_block_q4_1);
+    case GK_TYPE_Q5_0: return (size_t)(cols / GK_QK) * sizeof(gk_block_q5_0);
+    case GK_TYPE_Q5_1: return (size_t)(cols / GK_QK) * sizeof(gk_block_q5_1);
+    case GK_TYPE_Q8_0: return (size_t)(cols / GK_QK) * sizeof(gk_block_q8_0);
+    case GK_TYPE_IQ4_NL: return (size_t)(cols / GK_QK) * sizeof(gk_block_iq4_nl);
+    case GK_TYPE_Q2_K: return (size_t)(cols / GK_QKK) * sizeof(gk_block_q2_K);
+    case GK_TYPE_Q3_K: return (size_t)(cols / GK_QKK) * sizeof(gk_block_q3_K);
+    case GK_TYPE_Q4_K: return (size_t)(cols / GK_QKK) * sizeof(gk_block_q4_K);
+    case GK_TYPE_Q5_K: return (size_t)(cols / GK_QKK) * sizeof(gk_block_q5_K);
+    case GK_TYPE_Q6_K: return (size_t)(cols / GK_QKK) * sizeof(gk_block_q6_K);
+    case GK_TYPE_IQ4_XS: return (size_t)(cols / GK_QKK) * sizeof(gk_block_iq4_xs);
     default: return 0;
     }
 }
+
+int gk_type_supported(int type) { return gk_row_size(type, 256) != 0; }

@@ -88,8 +88,11 @@ size_t gk_act_row_size(int type, int64_t cols) {
     switch (type) {
     case GK_TYPE_F32: return (size_t)cols * 4;
     case GK_TYPE_F16: case GK_TYPE_BF16: return (size_t)cols * 2;
-    case GK_TYPE_Q4_0: case GK_TYPE_Q8_0: return (size_t)(cols / GK_QK) * sizeof(gk_act_q8_0);
-    case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: return (size_t)(cols / GK_QKK) * sizeof(gk_act_q8_K);
+    case GK_TYPE_Q4_0: case GK_TYPE_Q8_0: case GK_TYPE_Q5_0: case GK_TYPE_IQ4_NL:
+        return (size_t)(cols / GK_QK) * sizeof(gk_act_q8_0);
+    case GK_TYPE_Q4_1: case GK_TYPE_Q5_1: return (size_t)(cols / GK_QK) * sizeof(gk_act_q8_1);
+    case GK_TYPE_Q2_K: case GK_TYPE_Q3_K: case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: case GK_TYPE_IQ4_XS:
+        return (size_t)(cols / GK_QKK) * sizeof(gk_act_q8_K);
     default: return 0;
     }
 }
@@ -99,8 +102,11 @@ void gk_quantize_act(int type, const float *x, void *y, int64_t cols) {
     case GK_TYPE_F32: memcpy(y, x, (size_t)cols * 4); break;
     case GK_TYPE_F16: gk_active->to_f16(x, y, cols); break;
     case GK_TYPE_BF16: gk_active->to_bf16(x, y, cols); break;
-    case GK_TYPE_Q4_0: case GK_TYPE_Q8_0: gk_active->quant_q8_0(x, y, cols); break;
-    case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: gk_active->quant_q8_K(x, y, cols); break;
+    case GK_TYPE_Q4_0: case GK_TYPE_Q8_0: case GK_TYPE_Q5_0: case GK_TYPE_IQ4_NL: gk_active->quant_q8_0(x, y, cols); break;
+    case GK_TYPE_Q4_1: case GK_TYPE_Q5_1: gk_quantize_act_q8_1(x, y, cols); break;
+    case GK_TYPE_Q2_K: case GK_TYPE_Q3_K: case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: case GK_TYPE_IQ4_XS:
+        gk_active->quant_q8_K(x, y, cols);
+        break;
     default: break;
     }
 }
@@ -115,6 +121,13 @@ gk_tile_fn gk_tile_for(int type) {
     case GK_TYPE_Q4_K: return gk_active->tile_q4_K;
     case GK_TYPE_Q5_K: return gk_active->tile_q5_K;
     case GK_TYPE_Q6_K: return gk_active->tile_q6_K;
+    case GK_TYPE_Q4_1: return gk_active->tile_q4_1;
+    case GK_TYPE_Q5_0: return gk_active->tile_q5_0;
+    case GK_TYPE_Q5_1: return gk_active->tile_q5_1;
+    case GK_TYPE_Q2_K: return gk_active->tile_q2_K;
+    case GK_TYPE_Q3_K: return gk_active->tile_q3_K;
+    case GK_TYPE_IQ4_NL: return gk_active->tile_iq4_nl;
+    case GK_TYPE_IQ4_XS: return gk_active->tile_iq4_xs;
     default: return 0;
     }
 }

@@ -13,13 +13,34 @@ typedef struct { uint16_t d; int8_t qs[32]; } gk_block_q8_0;
 typedef struct { uint16_t d, dmin; uint8_t scales[12]; uint8_t qs[128]; } gk_block_q4_K;
 typedef struct { uint16_t d, dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } gk_block_q5_K;
 typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } gk_block_q6_K;
+// x = d·q + m, q = 0…15
+typedef struct { uint16_t d, m; uint8_t qs[16]; } gk_block_q4_1;
+// 5-bit q: nibble from qs plus bit j of qh (element j; elements 16…31 use bits 16…31)
+typedef struct { uint16_t d; uint8_t qh[4]; uint8_t qs[16]; } gk_block_q5_0;  // x = d·(q − 16)
+typedef struct { uint16_t d, m; uint8_t qh[4]; uint8_t qs[16]; } gk_block_q5_1; // x = d·q + m
+// 16 sub-blocks of 16; scales[j]: low nibble scale, high nibble min; x = d·sc·q − dmin·m
+typedef struct { uint8_t scales[16]; uint8_t qs[64]; uint16_t d, dmin; } gk_block_q2_K;
+// q = 2 bits from qs + high bit from hmask, minus 4; 16 six-bit scales (minus 32) in 12 bytes
+typedef struct { uint8_t hmask[32]; uint8_t qs[64]; uint8_t scales[12]; uint16_t d; } gk_block_q3_K;
+// x = d·table[q] with the 16-value non-linear table gk_iq4nl_values
+typedef struct { uint16_t d; uint8_t qs[16]; } gk_block_iq4_nl;
+// 8 sub-blocks of 32 like IQ4_NL, each with a 6-bit scale (minus 32)
+typedef struct { uint16_t d; uint16_t scales_h; uint8_t scales_l[4]; uint8_t qs[128]; } gk_block_iq4_xs;
 
 _Static_assert(sizeof(gk_block_q4_0) == 18, "q4_0 size");
 _Static_assert(sizeof(gk_block_q8_0) == 34, "q8_0 size");
 _Static_assert(sizeof(gk_block_q4_K) == 144, "q4_K size");
 _Static_assert(sizeof(gk_block_q5_K) == 176, "q5_K size");
 _Static_assert(sizeof(gk_block_q6_K) == 210, "q6_K size");
+_Static_assert(sizeof(gk_block_q4_1) == 20, "q4_1 size");
+_Static_assert(sizeof(gk_block_q5_0) == 22, "q5_0 size");
+_Static_assert(sizeof(gk_block_q5_1) == 24, "q5_1 size");
+_Static_assert(sizeof(gk_block_q2_K) == 84, "q2_K size");
+_Static_assert(sizeof(gk_block_q3_K) == 110, "q3_K size");
+_Static_assert(sizeof(gk_block_iq4_nl) == 18, "iq4_nl size");
+_Static_assert(sizeof(gk_block_iq4_xs) == 136, "iq4_xs size");
 _Static_assert(sizeof(gk_act_q8_K) == 308, "act q8_K size");
+_Static_assert(sizeof(gk_act_q8_1) == 40, "act q8_1 size");
 _Static_assert(sizeof(gk_act_q8_0) == 40, "act q8_0 size");
 
 typedef void (*gk_tile_fn)(int64_t n, const void *w, size_t wstride, int nr, const void *a,
@@ -28,6 +49,7 @@ typedef void (*gk_tile_fn)(int64_t n, const void *w, size_t wstride, int nr, con
 /// One implementation of every dispatched kernel.
 typedef struct {
     gk_tile_fn tile_f32, tile_f16, tile_bf16, tile_q4_0, tile_q8_0, tile_q4_K, tile_q5_K, tile_q6_K;
+    gk_tile_fn tile_q4_1, tile_q5_0, tile_q5_1, tile_q2_K, tile_q3_K, tile_iq4_nl, tile_iq4_xs;
     void (*quant_q8_0)(const float *, gk_act_q8_0 *, int64_t);
     void (*quant_q8_K)(const float *, gk_act_q8_K *, int64_t);
     void (*to_f16)(const float *, uint16_t *, int64_t);
@@ -54,6 +76,9 @@ extern const gk_kernel_table *gk_active;
 /// fp16 bits → f32 for every half, so SIMD kernels can broadcast a block scale straight from
 /// memory (a load-port operation) instead of converting it on the busy shuffle port.
 extern float gk_fp16_table[65536];
+
+/// IQ4_NL / IQ4_XS: the 16 non-linear values a 4-bit index stands for.
+extern const int8_t gk_iq4nl_values[16];
 
 /// The active tile kernel for weights of `type`, or NULL.
 gk_tile_fn gk_tile_for(int type);
@@ -117,6 +142,24 @@ static inline void gk_scale_min_k4(int j, const uint8_t *s, uint8_t *sc, uint8_t
 /// All 8 scales and mins of a Q4_K/Q5_K block.
 static inline void gk_unpack_scales_k4(const uint8_t *s, uint8_t sc[8], uint8_t m[8]) {
     for (int j = 0; j < 8; j++) gk_scale_min_k4(j, s, &sc[j], &m[j]);
+}
+
+/// The 16 scales of a Q3_K block, 0…63 (subtract 32 for the signed scale), unpacked from
+/// its 12 bytes: low 4 bits in bytes 0–7 (two per byte), high 2 bits in bytes 8–11.
+static inline void gk_unpack_scales_q3_K(const uint8_t *s, int8_t out[16]) {
+    uint32_t aux[4], tmp;
+    memcpy(aux, s, 12);
+    tmp = aux[2];
+    aux[2] = ((aux[0] >> 4) & 0x0f0f0f0fu) | (((tmp >> 4) & 0x03030303u) << 4);
+    aux[3] = ((aux[1] >> 4) & 0x0f0f0f0fu) | (((tmp >> 6) & 0x03030303u) << 4);
+    aux[0] = (aux[0] & 0x0f0f0f0fu) | (((tmp >> 0) & 0x03030303u) << 4);
+    aux[1] = (aux[1] & 0x0f0f0f0fu) | (((tmp >> 2) & 0x03030303u) << 4);
+    memcpy(out, aux, 16);
+}
+
+/// The signed 6-bit scale (−32…31) of sub-block ib of an IQ4_XS block.
+static inline int gk_iq4_xs_scale(const gk_block_iq4_xs *b, int ib) {
+    return (((b->scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((b->scales_h >> (2 * ib)) & 3) << 4)) - 32;
 }
 
 #endif

@@ -65,16 +65,7 @@ int gk_matmul(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols
     j.tokens = tokens;
     j.x = x;
     j.out = out;
-    switch (type) {
-    case GK_TYPE_F32: j.wstride = (size_t)cols * 4; break;
-    case GK_TYPE_F16: case GK_TYPE_BF16: j.wstride = (size_t)cols * 2; break;
-    case GK_TYPE_Q4_0: j.wstride = (size_t)(cols / GK_QK) * sizeof(gk_block_q4_0); break;
-    case GK_TYPE_Q8_0: j.wstride = (size_t)(cols / GK_QK) * sizeof(gk_block_q8_0); break;
-    case GK_TYPE_Q4_K: j.wstride = (size_t)(cols / GK_QKK) * sizeof(gk_block_q4_K); break;
-    case GK_TYPE_Q5_K: j.wstride = (size_t)(cols / GK_QKK) * sizeof(gk_block_q5_K); break;
-    case GK_TYPE_Q6_K: j.wstride = (size_t)(cols / GK_QKK) * sizeof(gk_block_q6_K); break;
-    default: return 0;
-    }
+    j.wstride = gk_row_size(type, cols);
 
     if (type == GK_TYPE_F32) {
         j.act = (char *)x;

@@ -214,6 +214,13 @@ static void axpy_f16_neon(float alpha, const uint16_t *x, float *y, int64_t n) {
         .tile_q4_K = tile_q4_K_##sfx,                                                              \
         .tile_q5_K = tile_q5_K_##sfx,                                                              \
         .tile_q6_K = tile_q6_K_##sfx,                                                              \
+        .tile_q4_1 = tile_q4_1_##sfx,                                                              \
+        .tile_q5_0 = tile_q5_0_##sfx,                                                              \
+        .tile_q5_1 = tile_q5_1_##sfx,                                                              \
+        .tile_q2_K = tile_q2_K_##sfx,                                                              \
+        .tile_q3_K = tile_q3_K_##sfx,                                                              \
+        .tile_iq4_nl = tile_iq4_nl_##sfx,                                                          \
+        .tile_iq4_xs = tile_iq4_xs_##sfx,                                                          \
         .quant_q8_0 = quant_q8_0_neon,                                                             \
         .quant_q8_K = quant_q8_K_neon,                                                             \
         .to_f16 = to_f16_neon,                                                                     \

@@ -3,6 +3,7 @@
 
 #include "gk_internal.h"
 #include <math.h>
+#include <stddef.h>
 
 // MARK: - Activation quantizers
 
@@ -20,6 +21,23 @@ void gk_quantize_act_q8_0(const float *x, gk_act_q8_0 *y, int64_t n) {
             sum += q;
         }
         y[b].offset = -8 * sum;
+    }
+}
+
+void gk_quantize_act_q8_1(const float *x, gk_act_q8_1 *y, int64_t n) {
+    // The qs and d are Q8_0's (same layout up to the second field), from the active SIMD
+    // quantizer; only s needs the unrounded d = amax/127, so amax is found again.
+    _Static_assert(offsetof(gk_act_q8_0, qs) == offsetof(gk_act_q8_1, qs), "q8_1 layout");
+    gk_active->quant_q8_0(x, (gk_act_q8_0 *)y, n);
+    for (int64_t b = 0; b < n / GK_QK; b++, x += GK_QK) {
+        float amax = 0.0f;
+        for (int j = 0; j < GK_QK; j++) amax = fmaxf(amax, fabsf(x[j]));
+        int32_t offset;
+        memcpy(&offset, &y[b].s, 4);
+        // llama.cpp stores s as fp16, which overflows to infinity past 65504 (|x| in the
+        // thousands); there the exact value is kept instead, everywhere else the rounded one.
+        const float s = amax / 127.0f * (float)(offset / -8);
+        y[b].s = fabsf(s) < 65504.0f ? gk_h2f(gk_f2h(s)) : s;
     }
 }
 
@@ -181,6 +199,124 @@ static float vec_dot_q6_K(int64_t n, const gk_block_q6_K *w, const gk_act_q8_K *
     return sum;
 }
 
+static float vec_dot_q4_1(int64_t n, const gk_block_q4_1 *w, const gk_act_q8_1 *a) {
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / GK_QK; b++) {
+        int sumi = 0;
+        for (int j = 0; j < 16; j++) sumi += (w[b].qs[j] & 0xF) * a[b].qs[j] + (w[b].qs[j] >> 4) * a[b].qs[j + 16];
+        sum += (gk_h2f(w[b].d) * a[b].d) * (float)sumi + gk_h2f(w[b].m) * a[b].s;
+    }
+    return sum;
+}
+
+/// Σ q·a over one Q5 block (q the unsigned 5-bit values).
+static inline int dot_q5(const uint8_t *qs, const uint8_t *qh4, const int8_t *a) {
+    uint32_t qh;
+    memcpy(&qh, qh4, 4);
+    int sumi = 0;
+    for (int j = 0; j < 16; j++) {
+        sumi += ((qs[j] & 0xF) | (int)(((qh >> j) & 1) << 4)) * a[j];
+        sumi += ((qs[j] >> 4) | (int)(((qh >> (j + 16)) & 1) << 4)) * a[j + 16];
+    }
+    return sumi;
+}
+
+static float vec_dot_q5_0(int64_t n, const gk_block_q5_0 *w, const gk_act_q8_0 *a) {
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / GK_QK; b++) {
+        // Σ(q − 16)·a = Σ q·a − 16·Σa, and offset = −8·Σa.
+        const int sumi = dot_q5(w[b].qs, w[b].qh, a[b].qs) + 2 * a[b].offset;
+        sum += (float)sumi * (gk_h2f(w[b].d) * a[b].d);
+    }
+    return sum;
+}
+
+static float vec_dot_q5_1(int64_t n, const gk_block_q5_1 *w, const gk_act_q8_1 *a) {
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / GK_QK; b++) {
+        const int sumi = dot_q5(w[b].qs, w[b].qh, a[b].qs);
+        sum += (gk_h2f(w[b].d) * a[b].d) * (float)sumi + gk_h2f(w[b].m) * a[b].s;
+    }
+    return sum;
+}
+
+static float vec_dot_iq4_nl(int64_t n, const gk_block_iq4_nl *w, const gk_act_q8_0 *a) {
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / GK_QK; b++) {
+        int sumi = 0;
+        for (int j = 0; j < 16; j++) {
+            sumi += gk_iq4nl_values[w[b].qs[j] & 0xF] * a[b].qs[j];
+            sumi += gk_iq4nl_values[w[b].qs[j] >> 4] * a[b].qs[j + 16];
+        }
+        sum += (float)sumi * (gk_h2f(w[b].d) * a[b].d);
+    }
+    return sum;
+}
+
+static float vec_dot_iq4_xs(int64_t n, const gk_block_iq4_xs *w, const gk_act_q8_K *a) {
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / GK_QKK; b++) {
+        int sumi = 0;
+        for (int ib = 0; ib < 8; ib++) {
+            const uint8_t *qs = w[b].qs + 16 * ib;
+            const int8_t *y = a[b].qs + 32 * ib;
+            int s = 0;
+            for (int j = 0; j < 16; j++) s += gk_iq4nl_values[qs[j] & 0xF] * y[j] + gk_iq4nl_values[qs[j] >> 4] * y[j + 16];
+            sumi += gk_iq4_xs_scale(&w[b], ib) * s;
+        }
+        sum += gk_h2f(w[b].d) * a[b].d * (float)sumi;
+    }
+    return sum;
+}
+
+static float vec_dot_q2_K(int64_t n, const gk_block_q2_K *w, const gk_act_q8_K *a) {
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / GK_QKK; b++) {
+        int sumi = 0, summ = 0;
+        for (int g = 0; g < 2; g++) {
+            const uint8_t *q = w[b].qs + 32 * g;
+            for (int k = 0; k < 4; k++) {
+                for (int half = 0; half < 2; half++) {
+                    const int is = 8 * g + 2 * k + half;
+                    const int8_t *y = a[b].qs + 128 * g + 32 * k + 16 * half;
+                    int s = 0;
+                    for (int l = 0; l < 16; l++) s += ((q[16 * half + l] >> (2 * k)) & 3) * y[l];
+                    sumi += (w[b].scales[is] & 0xF) * s;
+                }
+            }
+        }
+        for (int j = 0; j < 16; j++) summ += (w[b].scales[j] >> 4) * a[b].bsums[j];
+        sum += a[b].d * gk_h2f(w[b].d) * (float)sumi - a[b].d * gk_h2f(w[b].dmin) * (float)summ;
+    }
+    return sum;
+}
+
+static float vec_dot_q3_K(int64_t n, const gk_block_q3_K *w, const gk_act_q8_K *a) {
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / GK_QKK; b++) {
+        int8_t sc[16];
+        gk_unpack_scales_q3_K(w[b].scales, sc);
+        int sumi = 0;
+        for (int g = 0; g < 2; g++) {
+            const uint8_t *q = w[b].qs + 32 * g;
+            for (int k = 0; k < 4; k++) {
+                const uint8_t hbit = (uint8_t)(1u << (4 * g + k));
+                for (int half = 0; half < 2; half++) {
+                    const int8_t *y = a[b].qs + 128 * g + 32 * k + 16 * half;
+                    int s = 0;
+                    for (int l = 0; l < 16; l++) {
+                        const int i = 16 * half + l;
+                        s += (((q[i] >> (2 * k)) & 3) - ((w[b].hmask[i] & hbit) ? 0 : 4)) * y[l];
+                    }
+                    sumi += (sc[8 * g + 2 * k + half] - 32) * s;
+                }
+            }
+        }
+        sum += gk_h2f(w[b].d) * a[b].d * (float)sumi;
+    }
+    return sum;
+}
+
 static float vec_dot_f16_portable(int64_t n, const uint16_t *w, const uint16_t *a) {
     return dot_f16_portable(w, a, n);
 }
@@ -203,6 +339,13 @@ GK_PORTABLE_TILE(tile_q8_0, vec_dot_q8_0, gk_block_q8_0, gk_act_q8_0)
 GK_PORTABLE_TILE(tile_q4_K, vec_dot_q4_K, gk_block_q4_K, gk_act_q8_K)
 GK_PORTABLE_TILE(tile_q5_K, vec_dot_q5_K, gk_block_q5_K, gk_act_q8_K)
 GK_PORTABLE_TILE(tile_q6_K, vec_dot_q6_K, gk_block_q6_K, gk_act_q8_K)
+GK_PORTABLE_TILE(tile_q4_1, vec_dot_q4_1, gk_block_q4_1, gk_act_q8_1)
+GK_PORTABLE_TILE(tile_q5_0, vec_dot_q5_0, gk_block_q5_0, gk_act_q8_0)
+GK_PORTABLE_TILE(tile_q5_1, vec_dot_q5_1, gk_block_q5_1, gk_act_q8_1)
+GK_PORTABLE_TILE(tile_q2_K, vec_dot_q2_K, gk_block_q2_K, gk_act_q8_K)
+GK_PORTABLE_TILE(tile_q3_K, vec_dot_q3_K, gk_block_q3_K, gk_act_q8_K)
+GK_PORTABLE_TILE(tile_iq4_nl, vec_dot_iq4_nl, gk_block_iq4_nl, gk_act_q8_0)
+GK_PORTABLE_TILE(tile_iq4_xs, vec_dot_iq4_xs, gk_block_iq4_xs, gk_act_q8_K)
 
 const gk_kernel_table gk_table_portable = {
     .tile_f32 = tile_f32,
@@ -213,6 +356,13 @@ const gk_kernel_table gk_table_portable = {
     .tile_q4_K = tile_q4_K,
     .tile_q5_K = tile_q5_K,
     .tile_q6_K = tile_q6_K,
+    .tile_q4_1 = tile_q4_1,
+    .tile_q5_0 = tile_q5_0,
+    .tile_q5_1 = tile_q5_1,
+    .tile_q2_K = tile_q2_K,
+    .tile_q3_K = tile_q3_K,
+    .tile_iq4_nl = tile_iq4_nl,
+    .tile_iq4_xs = tile_iq4_xs,
     .quant_q8_0 = gk_quantize_act_q8_0,
     .quant_q8_K = gk_quantize_act_q8_K,
     .to_f16 = to_f16_portable,

@@ -15,11 +15,19 @@ enum {
     GK_TYPE_F32 = 0,
     GK_TYPE_F16 = 1,
     GK_TYPE_Q4_0 = 2,
+    GK_TYPE_Q4_1 = 3,
+    GK_TYPE_Q5_0 = 6,
+    GK_TYPE_Q5_1 = 7,
     GK_TYPE_Q8_0 = 8,
+    GK_TYPE_Q8_1 = 9,
+    GK_TYPE_Q2_K = 10,
+    GK_TYPE_Q3_K = 11,
     GK_TYPE_Q4_K = 12,
     GK_TYPE_Q5_K = 13,
     GK_TYPE_Q6_K = 14,
     GK_TYPE_Q8_K = 15,
+    GK_TYPE_IQ4_NL = 20,
+    GK_TYPE_IQ4_XS = 23,
     GK_TYPE_BF16 = 30,
 };
 
@@ -64,7 +72,7 @@ void gk_axpy_f16(float alpha, const uint16_t *x, float *y, int64_t n);
 /// Dequantizes `n` elements of `type` (a whole number of blocks). Returns 0 for unsupported types.
 int gk_dequantize(int type, const void *src, float *dst, int64_t n);
 /// Reference (bit-exact with llama.cpp's reference quantizers) weight quantization for
-/// f32, f16, bf16, q8_0, q4_0. Returns 0 for other types.
+/// f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q6_K. Returns 0 for other types.
 int gk_quantize_ref(int type, const float *src, void *dst, int64_t n);
 
 /// Activation formats used internally by matmul, exposed for tests. Q8_0 activations are
@@ -85,9 +93,21 @@ typedef struct {
     int16_t bsums32[8];
 } gk_act_q8_K;
 
+/// Q8_1 activations (for Q4_1/Q5_1 weights, whose per-block minimum m contributes m·Σx):
+/// the same qs and d as gk_act_q8_0, and s = d·Σ qs rounded through fp16 as llama.cpp's
+/// block_q8_1 stores it (d there is amax/127 before its own fp16 rounding).
+typedef struct {
+    float d;
+    float s;
+    int8_t qs[32];
+} gk_act_q8_1;
+
 void gk_quantize_act_q8_0(const float *x, gk_act_q8_0 *y, int64_t n);
+void gk_quantize_act_q8_1(const float *x, gk_act_q8_1 *y, int64_t n);
 void gk_quantize_act_q8_K(const float *x, gk_act_q8_K *y, int64_t n);
 
+/// Bytes of one weight row of `cols` elements of `type` (0 for unsupported types).
+size_t gk_row_size(int type, int64_t cols);
 /// Bytes of one quantized activation row of `cols` elements for weights of `type`.
 size_t gk_act_row_size(int type, int64_t cols);
 /// Quantizes one activation row to the dot type of `type`.

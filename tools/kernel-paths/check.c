@@ -1,0 +1,86 @@
+// Every kernel table (portable, NEON with and without sdot under SIMDe emulation, AVX2,
+// AVX-512 VNNI) against the portable tiles, for every integer weight type and tile shape.
+// Run by tools/kernel-paths/run.sh; not part of CI (it needs libsimde-dev).
+#include "gk_internal.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+extern const gk_kernel_table gk_table_neon, gk_table_neondot;
+static uint32_t rs = 12345;
+static uint32_t rnd(void) { rs = rs * 1664525u + 1013904223u; return rs >> 8; }
+static float frand(float a) { return ((float)(rnd() % 100000) / 50000.0f - 1.0f) * a; }
+typedef struct { int type; int bsz; int elems; int h[2]; } tinfo;
+static gk_tile_fn pick(const gk_kernel_table *k, int type) {
+    switch (type) {
+    case GK_TYPE_Q4_0: return k->tile_q4_0; case GK_TYPE_Q8_0: return k->tile_q8_0;
+    case GK_TYPE_Q4_K: return k->tile_q4_K; case GK_TYPE_Q5_K: return k->tile_q5_K; case GK_TYPE_Q6_K: return k->tile_q6_K;
+    case GK_TYPE_Q4_1: return k->tile_q4_1; case GK_TYPE_Q5_0: return k->tile_q5_0; case GK_TYPE_Q5_1: return k->tile_q5_1;
+    case GK_TYPE_Q2_K: return k->tile_q2_K; case GK_TYPE_Q3_K: return k->tile_q3_K;
+    case GK_TYPE_IQ4_NL: return k->tile_iq4_nl; case GK_TYPE_IQ4_XS: return k->tile_iq4_xs;
+    }
+    return 0;
+}
+int main(void) {
+    tinfo types[] = {
+        {GK_TYPE_Q4_0, 18, 32, {0, -1}}, {GK_TYPE_Q8_0, 34, 32, {0, -1}}, {GK_TYPE_Q4_1, 20, 32, {0, 2}},
+        {GK_TYPE_Q5_0, 22, 32, {0, -1}}, {GK_TYPE_Q5_1, 24, 32, {0, 2}}, {GK_TYPE_IQ4_NL, 18, 32, {0, -1}},
+        {GK_TYPE_Q2_K, 84, 256, {80, 82}}, {GK_TYPE_Q3_K, 110, 256, {108, -1}}, {GK_TYPE_IQ4_XS, 136, 256, {0, -1}},
+        {GK_TYPE_Q4_K, 144, 256, {0, 2}}, {GK_TYPE_Q5_K, 176, 256, {0, 2}}, {GK_TYPE_Q6_K, 210, 256, {208, -1}},
+    };
+    const gk_kernel_table *tables[] = {&gk_table_portable, &gk_table_neon, &gk_table_neondot,
+#ifdef __x86_64__
+        0, 0
+#endif
+    };
+    const char *names[] = {"portable", "neon", "neondot", "avx2", "avx512"};
+    int ntab = 3;
+#ifdef WITH_X86
+    extern const gk_kernel_table gk_table_avx2, gk_table_avx512;
+    tables[3] = &gk_table_avx2; tables[4] = &gk_table_avx512; ntab = 5;
+#endif
+    int bad = 0;
+    for (unsigned ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
+        const tinfo T = types[ti];
+        const int n = 1024, nb = n / T.elems, rows = 4, toks = 4;
+        const size_t ws = (size_t)nb * T.bsz;
+        for (int pattern = 0; pattern < 3; pattern++) {
+            uint8_t *w = malloc(ws * rows);
+            for (size_t i = 0; i < ws * rows; i++) w[i] = pattern == 2 ? 0xFF : (uint8_t)rnd();
+            for (int r = 0; r < rows; r++)
+                for (int b = 0; b < nb; b++)
+                    for (int k = 0; k < 2; k++)
+                        if (T.h[k] >= 0) {
+                            uint16_t h = gk_f2h(pattern == 2 ? 0.05f : frand(0.05f));
+                            memcpy(w + r * ws + (size_t)b * T.bsz + T.h[k], &h, 2);
+                        }
+            float *x = malloc(sizeof(float) * n * toks);
+            for (int i = 0; i < n * toks; i++) x[i] = pattern == 2 ? (i % 3 ? 1e4f : -1e4f) : frand(1.0f) * ((rnd() % 50) ? 1 : 40);
+            const size_t as = (gk_act_row_size(T.type, n) + 63) & ~(size_t)63;
+            void *act = aligned_alloc(64, as * toks);
+            gk_set_path(GK_PATH_PORTABLE);
+            for (int t = 0; t < toks; t++) gk_quantize_act(T.type, x + t * n, (char *)act + t * as, n);
+            float ref[16];
+            pick(&gk_table_portable, T.type)(n, w, ws, rows, act, as, toks, ref, rows);
+            for (int k = 1; k < ntab; k++) {
+                gk_tile_fn f = pick(tables[k], T.type);
+                for (int nr = 1; nr <= 4; nr++)
+                    for (int nt = 1; nt <= 4; nt++) {
+                        float out[16];
+                        for (int i = 0; i < 16; i++) out[i] = NAN;
+                        f(n, w, ws, nr, act, as, nt, out, rows);
+                        for (int t = 0; t < nt; t++)
+                            for (int r = 0; r < nr; r++) {
+                                float a = out[t * rows + r], e = ref[t * rows + r];
+                                if (!(a == e || fabsf(a - e) <= 1e-4f * fabsf(e) + 1e-3f)) {
+                                    if (bad < 20) printf("MISMATCH %s type %d pat %d nr %d nt %d r %d t %d: %g vs %g\n", names[k], T.type, pattern, nr, nt, r, t, a, e);
+                                    bad++;
+                                }
+                            }
+                    }
+            }
+            free(w); free(x); free(act);
+        }
+    }
+    printf("%s: %d mismatches\n", bad ? "FAIL" : "OK", bad);
+    return bad != 0;
+}
