@@ -118,6 +118,97 @@ static void quantize_q5_0_ref(const float *x, gk_block_q5_0 *y, int64_t n) {
     }
 }
 
+// Q6_K: llama.cpp's make_qx_quants (weights x², a ±0.9 search around the amax scale) per
+// sub-block of 16, then 8-bit sub-block scales against the largest and a final requantize.
+static float make_qx_quants_w2(int n, int nmax, const float *x, int8_t *L) {
+    float max = 0.0f, amax = 0.0f;
+    for (int i = 0; i < n; i++) {
+        const float ax = fabsf(x[i]);
+        if (ax > amax) { amax = ax; max = x[i]; }
+    }
+    if (amax < 1e-15f) {
+        for (int i = 0; i < n; i++) L[i] = 0;
+        return 0.0f;
+    }
+    float iscale = -(float)nmax / max;
+    float sumlx = 0.0f, suml2 = 0.0f;
+    for (int i = 0; i < n; i++) {
+        int l = gk_nearest_int(iscale * x[i]);
+        l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
+        L[i] = (int8_t)(l + nmax);
+        const float w = x[i] * x[i];
+        sumlx += w * x[i] * (float)l;
+        suml2 += w * (float)l * (float)l;
+    }
+    float scale = suml2 != 0.0f ? sumlx / suml2 : 0.0f;
+    float best = scale * sumlx;
+    for (int is = -9; is <= 9; is++) {
+        if (is == 0) continue;
+        iscale = -((float)nmax + 0.1f * (float)is) / max;
+        sumlx = suml2 = 0.0f;
+        for (int i = 0; i < n; i++) {
+            int l = gk_nearest_int(iscale * x[i]);
+            l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
+            const float w = x[i] * x[i];
+            sumlx += w * x[i] * (float)l;
+            suml2 += w * (float)l * (float)l;
+        }
+        if (suml2 > 0.0f && sumlx * sumlx > best * suml2) {
+            for (int i = 0; i < n; i++) {
+                int l = gk_nearest_int(iscale * x[i]);
+                l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
+                L[i] = (int8_t)(l + nmax);
+            }
+            scale = sumlx / suml2;
+            best = scale * sumlx;
+        }
+    }
+    return scale;
+}
+
+static void quantize_q6_K_ref(const float *x, gk_block_q6_K *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QKK; b++, x += GK_QKK) {
+        int8_t L[GK_QKK];
+        float scales[16];
+        float max_scale = 0.0f, max_abs_scale = 0.0f;
+        for (int ib = 0; ib < 16; ib++) {
+            scales[ib] = make_qx_quants_w2(16, 32, x + 16 * ib, L + 16 * ib);
+            if (fabsf(scales[ib]) > max_abs_scale) {
+                max_abs_scale = fabsf(scales[ib]);
+                max_scale = scales[ib];
+            }
+        }
+        memset(&y[b], 0, sizeof(gk_block_q6_K));
+        if (max_abs_scale < 1e-15f) continue;
+        const float iscale = -128.0f / max_scale;
+        y[b].d = gk_f2h(1.0f / iscale);
+        for (int ib = 0; ib < 16; ib++) {
+            const int l = gk_nearest_int(iscale * scales[ib]);
+            y[b].scales[ib] = (int8_t)(l < 127 ? l : 127);
+        }
+        for (int j = 0; j < 16; j++) {
+            const float d = gk_h2f(y[b].d) * (float)y[b].scales[j];
+            if (d == 0.0f) continue;
+            for (int i = 0; i < 16; i++) {
+                int l = gk_nearest_int(x[16 * j + i] / d);
+                l = l < -32 ? -32 : l > 31 ? 31 : l;
+                L[16 * j + i] = (int8_t)(l + 32);
+            }
+        }
+        // Elements 128h + 32k + l: low nibbles in ql (k = 0, 1 low halves, k = 2, 3 high),
+        // the two high bits of all four in qh[32h + l].
+        for (int h = 0; h < 2; h++) {
+            uint8_t *ql = y[b].ql + 64 * h, *qh = y[b].qh + 32 * h;
+            const int8_t *q = L + 128 * h;
+            for (int l = 0; l < 32; l++) {
+                ql[l] = (uint8_t)((q[l] & 0xF) | ((q[l + 64] & 0xF) << 4));
+                ql[l + 32] = (uint8_t)((q[l + 32] & 0xF) | ((q[l + 96] & 0xF) << 4));
+                qh[l] = (uint8_t)((q[l] >> 4) | ((q[l + 32] >> 4) << 2) | ((q[l + 64] >> 4) << 4) | ((q[l + 96] >> 4) << 6));
+            }
+        }
+    }
+}
+
 int gk_quantize_ref(int type, const float *src, void *dst, int64_t n) {
     switch (type) {
     case GK_TYPE_F32: memcpy(dst, src, (size_t)n * 4); return 1;
@@ -128,6 +219,7 @@ int gk_quantize_ref(int type, const float *src, void *dst, int64_t n) {
     case GK_TYPE_Q4_1: quantize_q4_1_ref(src, dst, n); return 1;
     case GK_TYPE_Q5_0: quantize_q5_0_ref(src, dst, n); return 1;
     case GK_TYPE_Q5_1: quantize_q5_1_ref(src, dst, n); return 1;
+    case GK_TYPE_Q6_K: quantize_q6_K_ref(src, dst, n); return 1;
     default: return 0;
     }
 }

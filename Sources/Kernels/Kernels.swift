@@ -33,8 +33,15 @@ public enum Kernels {
         return gk_set_path(id) != 0
     }
 
-    /// Whether matmul, dequantize and dequantizeRow handle weights of `type`: f32, f16, bf16, q8_0, q4_0, q4_K, q5_K, q6_K.
+    /// Whether matmul, dequantize and dequantizeRow handle weights of `type`: f32, f16, bf16,
+    /// q8_0, q4_0, q4_1, q5_0, q5_1, q2_K, q3_K, q4_K, q5_K, q6_K, iq4_nl, iq4_xs.
     public static func isSupported(_ type: GGMLType) -> Bool {
         gk_type_supported(Int32(type.rawValue)) != 0
     }
+
+    /// Every weight type `isSupported` accepts, in ggml's numbering order.
+    public static var supportedTypes: [GGMLType] { GGMLType.allCases.filter(isSupported) }
+
+    /// The types `quantize` can produce (bit-exact with llama.cpp's reference quantizers).
+    public static let quantizableTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q6_K]
 }

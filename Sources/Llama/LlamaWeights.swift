@@ -39,7 +39,7 @@ public struct LlamaWeights: Sendable {
                 throw fail("tensor '\(name)' has shape \(tensor.dimensions), expected [\(columns), \(rows)]")
             }
             guard Kernels.isSupported(tensor.type) else {
-                throw fail("tensor '\(name)' has type \(tensor.type.name), which ghostchat does not support yet (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K)")
+                throw fail("tensor '\(name)' has type \(tensor.type.name), which ghostchat does not support yet (supported: \(Kernels.supportedTypes.map(\.name).joined(separator: ", ")))")
             }
             return WeightMatrix(type: tensor.type, rows: rows, columns: columns, data: file.data(for: tensor))
         }

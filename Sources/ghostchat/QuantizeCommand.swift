@@ -3,30 +3,50 @@ import Foundation
 import GGUF
 import Kernels
 
-/// `ghostchat quantize`: F32/F16/BF16 model → Q8_0 or Q4_0.
+/// `ghostchat quantize`: F32/F16/BF16 model → Q8_0, Q4_0, Q4_1, Q5_0, Q5_1 or Q6_K.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
-        abstract: "Quantize an F32/F16/BF16 model to q8_0 or q4_0.",
+        abstract: "Quantize an F32/F16/BF16 model to q8_0, q4_0, q4_1, q5_0, q5_1 or q6_k.",
         discussion: """
-        Every 2-D weight whose rows are whole 32-element blocks is quantized with the same \
-        rounding as llama.cpp's reference quantizer; norms stay F32. With q4_0, output.weight \
-        is stored as Q8_0 (llama.cpp uses Q6_K there) to keep the unembedding precise.
+        Every 2-D weight whose rows are whole blocks is quantized with the same rounding as \
+        llama.cpp's reference quantizer; norms stay F32. As llama.cpp does, the unembedding \
+        (output.weight, or token_embd.weight when the embeddings are tied) is stored as Q6_K \
+        for every target but q8_0 (Q8_0 when its rows are not whole 256-element blocks).
         """
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
-        case q8_0, q4_0
+        case q8_0, q4_0, q4_1, q5_0, q5_1, q6_k
 
-        var type: GGMLType { self == .q8_0 ? .q8_0 : .q4_0 }
-        var fileType: GGUFFileType { self == .q8_0 ? .mostlyQ8_0 : .mostlyQ4_0 }
+        var type: GGMLType {
+            switch self {
+            case .q8_0: return .q8_0
+            case .q4_0: return .q4_0
+            case .q4_1: return .q4_1
+            case .q5_0: return .q5_0
+            case .q5_1: return .q5_1
+            case .q6_k: return .q6_K
+            }
+        }
+
+        var fileType: GGUFFileType {
+            switch self {
+            case .q8_0: return .mostlyQ8_0
+            case .q4_0: return .mostlyQ4_0
+            case .q4_1: return .mostlyQ4_1
+            case .q5_0: return .mostlyQ5_0
+            case .q5_1: return .mostlyQ5_1
+            case .q6_k: return .mostlyQ6_K
+            }
+        }
     }
 
     @Argument(help: "Input GGUF file (F32, F16 or BF16 weights).")
     var input: String
     @Argument(help: "Output GGUF file.")
     var output: String
-    @Argument(help: "Target type: q8_0 or q4_0.")
+    @Argument(help: "Target type: q8_0, q4_0, q4_1, q5_0, q5_1 or q6_k.")
     var type: Target
 
     func run() throws {
@@ -40,9 +60,10 @@ struct QuantizeCommand: ParsableCommand {
         writer.set("general.file_type", .uint32(type.fileType.rawValue))
         writer.set("general.quantization_version", .uint32(2))
 
+        let tied = file.tensor(named: "output.weight") == nil
         var converted = 0
         for info in file.tensors {
-            let target = targetType(for: info)
+            let target = targetType(for: info, tiedEmbeddings: tied)
             if target == info.type {
                 writer.addTensor(name: info.name, dimensions: info.dimensions, type: info.type) { Array(file.bytes(for: info)) }
             } else {
@@ -61,11 +82,17 @@ struct QuantizeCommand: ParsableCommand {
         FileHandle.standardError.write(Data("ghostchat: wrote \(output) (\(formatBytes(size)), \(converted) tensors quantized to \(type.rawValue.uppercased()))\n".utf8))
     }
 
-    private func targetType(for info: GGUFTensorInfo) -> GGMLType {
+    /// llama.cpp's choice per tensor (src/llama-quant.cpp): the unembedding gets Q6_K unless
+    /// the target is Q8_0, or Q8_0 when its rows are not whole 256-element blocks; every other
+    /// 2-D weight gets the target type when its rows are whole blocks of it.
+    private func targetType(for info: GGUFTensorInfo, tiedEmbeddings: Bool) -> GGMLType {
         let floating: Set<GGMLType> = [.f32, .f16, .bf16]
-        guard floating.contains(info.type), info.dimensions.count == 2, info.name.hasSuffix(".weight"),
-              info.dimensions[0] % 32 == 0 else { return info.type }
-        if type == .q4_0 && info.name == "output.weight" { return .q8_0 }
-        return type.type
+        guard floating.contains(info.type), info.dimensions.count == 2, info.name.hasSuffix(".weight") else { return info.type }
+        let rowLength = info.dimensions[0]
+        if info.name == "output.weight" || (tiedEmbeddings && info.name == "token_embd.weight") {
+            if rowLength % GGMLType.q6_K.blockSize != 0 { return rowLength % 32 == 0 ? .q8_0 : info.type }
+            return type == .q8_0 ? .q8_0 : .q6_K
+        }
+        return rowLength % type.type.blockSize == 0 ? type.type : info.type
     }
 }

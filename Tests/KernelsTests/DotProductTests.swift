@@ -7,7 +7,8 @@ import XCTest
 /// Every dot type on every available SIMD path against the Swift reference
 /// (dequantize weights and quantized activations, dot in Double).
 final class DotProductTests: XCTestCase {
-    static let weightTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_K, .q5_K, .q6_K]
+    static let weightTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl,
+                                          .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_xs]
 
     func testEveryPathMatchesReference() {
         var rng = SeededRandom(seed: 42)
@@ -29,11 +30,8 @@ final class DotProductTests: XCTestCase {
                         w.withUnsafeBytes { wb in
                             let m = WeightMatrix(type: type, rows: rows, columns: n, data: wb.baseAddress!)
                             Kernels.matmul(m, input: x, tokens: 1, output: &out, pool: pool, scratch: scratch)
-                            let a = Reference.quantizedActivation(x, for: type)
                             for r in 0..<rows {
-                                let wr = Reference.dequantize(wb.baseAddress! + r * m.rowByteCount, type, n)
-                                var exact = 0.0, magnitude = 0.0
-                                for i in 0..<n { exact += wr[i] * a[i]; magnitude += abs(wr[i] * a[i]) }
+                                let (exact, magnitude) = Reference.dot(wb.baseAddress! + r * m.rowByteCount, type, x)
                                 let err = abs(Double(out[r]) - exact)
                                 checked += 1
                                 // Float accumulation: error bounded by a few ulps of the sum of |terms|.
@@ -63,7 +61,7 @@ final class DotProductTests: XCTestCase {
             if i % 7 == 3 { return i % 2 == 0 ? 5 : -5 }
             return Float(i % 5) * 0.3
         })
-        for type in [GGMLType.q8_0, .q4_K, .f16, .bf16] {
+        for type in [GGMLType.q8_0, .q4_1, .q4_K, .f16, .bf16] {
             let size = gk_act_row_size(Int32(type.rawValue), Int64(n))
             for x in inputs {
                 var results: [[UInt8]] = []
@@ -89,6 +87,20 @@ final class DotProductTests: XCTestCase {
                             }
                             XCTAssertEqual(offset, -8 * s)
                         }
+                    case .q4_1:
+                        // Q8_1: Q8_0's d and qs, and s = (amax/127)·Σq through fp16.
+                        for b in 0..<n / 32 {
+                            let d = p.load(fromByteOffset: 40 * b, as: Float.self)
+                            let stored = p.load(fromByteOffset: 40 * b + 4, as: Float.self)
+                            var sum: Float = 0
+                            for j in 0..<32 {
+                                let q = Int8(bitPattern: p[40 * b + 8 + j]); sum += Float(q)
+                                deq[32 * b + j] = Double(d) * Double(q)
+                            }
+                            let amax = x[32 * b..<32 * b + 32].map(abs).max()!
+                            let s = amax / 127 * sum
+                            XCTAssertEqual(stored, abs(s) < 65504 ? Float(Float16(s)) : s, "Q8_1 s of block \(b)")
+                        }
                     case .q4_K:
                         for b in 0..<n / 256 {
                             let d = p.load(fromByteOffset: 308 * b, as: Float.self)
@@ -111,6 +123,70 @@ final class DotProductTests: XCTestCase {
                     }
                 }
                 XCTAssertEqual(deq, ref, "\(type.name)")
+            }
+        }
+    }
+
+    /// The formats added for real downloads (Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, IQ4_XS)
+    /// against the reference through the whole matmul: odd and large row counts (every
+    /// tile remainder and several row chunks), several tokens, 1 and 2 threads.
+    func testNewFormatsManyRowsAndTokens() {
+        var rng = SeededRandom(seed: 2024)
+        let scratch = MatMulScratch()
+        var checked = 0
+        forEachPath { path in
+            for threads in [1, 2] {
+                let pool = ThreadPool(threads: threads)
+                for type in [GGMLType.q4_1, .q5_0, .q5_1, .iq4_nl, .q2_K, .q3_K, .iq4_xs] {
+                    let columns = type.blockSize == 256 ? 512 : 160
+                    for (rows, pattern) in [(37, RandomWeights.Pattern.random), (70, .extreme), (3, .random)] {
+                        let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng, pattern: pattern)
+                        w.withUnsafeBytes { wb in
+                            let m = WeightMatrix(type: type, rows: rows, columns: columns, data: wb.baseAddress!)
+                            for tokens in [1, 2, 5, 9] {
+                                let x = randomActivation(tokens * columns, rng: &rng, pattern: pattern)
+                                var out = [Float](repeating: .nan, count: tokens * rows)
+                                Kernels.matmul(m, input: x, tokens: tokens, output: &out, pool: pool, scratch: scratch)
+                                for t in 0..<tokens {
+                                    let xt = Array(x[t * columns..<(t + 1) * columns])
+                                    for r in 0..<rows {
+                                        let (exact, magnitude) = Reference.dot(wb.baseAddress! + r * m.rowByteCount, type, xt)
+                                        checked += 1
+                                        XCTAssertLessThanOrEqual(abs(Double(out[t * rows + r]) - exact), 2e-6 * magnitude + 1e-30,
+                                                                 "\(path) threads=\(threads) \(type.name) \(rows)×\(columns) tokens=\(tokens) t=\(t) r=\(r)")
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        print("new-format dot products checked: \(checked)")
+        XCTAssertGreaterThan(checked, 0)
+    }
+
+    /// Dequantization of every new format equals the Swift restatement of ggml's layout, for
+    /// random, zero and extreme blocks (dequantize and dequantizeRow).
+    func testNewFormatsDequantize() {
+        var rng = SeededRandom(seed: 77)
+        for type in [GGMLType.q4_1, .q5_0, .q5_1, .iq4_nl, .q2_K, .q3_K, .iq4_xs] {
+            for pattern in [RandomWeights.Pattern.random, .zero, .extreme] {
+                let rows = 3, columns = 512
+                let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng, pattern: pattern)
+                w.withUnsafeBytes { wb in
+                    let got = Kernels.dequantize(wb.baseAddress!, type: type, count: rows * columns)
+                    let want = Reference.dequantize(wb.baseAddress!, type, rows * columns)
+                    // Q4_1/Q5_1's d·q + m may cancel, so float rounding is bounded by the largest value.
+                    let scale = want.map(abs).max()!
+                    for i in got.indices {
+                        XCTAssertEqual(Double(got[i]), want[i], accuracy: scale * 1e-6, "\(type.name) \(pattern) element \(i)")
+                    }
+                    let m = WeightMatrix(type: type, rows: rows, columns: columns, data: wb.baseAddress!)
+                    var row = [Float](repeating: 0, count: columns)
+                    Kernels.dequantizeRow(m, row: 2, into: &row)
+                    XCTAssertEqual(row, Array(got[2 * columns..<3 * columns]), "\(type.name) dequantizeRow")
+                }
             }
         }
     }

@@ -45,7 +45,7 @@ final class MatMulTests: XCTestCase {
         var rng = SeededRandom(seed: 11)
         let scratch = MatMulScratch()
         let one = ThreadPool(threads: 1), two = ThreadPool(threads: 2)
-        for type in [GGMLType.q4_0, .q8_0, .q4_K, .q6_K, .f16] {
+        for type in [GGMLType.q4_0, .q8_0, .q4_1, .q5_0, .q3_K, .q4_K, .q6_K, .iq4_xs, .f16] {
             let rows = 300, columns = 512
             let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng)
             w.withUnsafeBytes { wb in
@@ -63,7 +63,8 @@ final class MatMulTests: XCTestCase {
 
     func testSupportedTypes() {
         for type in GGMLType.allCases {
-            let expected: Set<GGMLType> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_K, .q5_K, .q6_K]
+            let expected: Set<GGMLType> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_K, .q3_K,
+                                           .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs]
             XCTAssertEqual(Kernels.isSupported(type), expected.contains(type), type.name)
         }
     }

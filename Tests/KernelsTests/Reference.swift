@@ -72,10 +72,101 @@ enum Reference {
                     y[256 * b + i] = d * Double(scale) * Double((low | high << 4) - 32)
                 }
             }
+        case .q4_1, .q5_0, .q5_1:
+            let size = type.typeSize
+            for b in 0..<count / 32 {
+                let blk = b8 + size * b
+                let d = Double(readHalf(blk, 0))
+                let m = type == .q5_0 ? 0 : Double(readHalf(blk, 2))
+                let qsOffset = type == .q4_1 ? 4 : type == .q5_0 ? 6 : 8
+                let qh = type == .q4_1 ? 0 : Int(UnsafeRawPointer(blk).loadUnaligned(fromByteOffset: type == .q5_0 ? 2 : 4, as: UInt32.self))
+                for j in 0..<32 {
+                    let byte = Int(blk[qsOffset + j % 16])
+                    var q = j < 16 ? byte & 15 : byte >> 4
+                    q |= ((qh >> j) & 1) << 4
+                    y[32 * b + j] = type == .q5_0 ? d * Double(q - 16) : d * Double(q) + m
+                }
+            }
+        case .iq4_nl:
+            for b in 0..<count / 32 {
+                let blk = b8 + 18 * b
+                let d = Double(readHalf(blk, 0))
+                for j in 0..<32 {
+                    let byte = Int(blk[2 + j % 16])
+                    y[32 * b + j] = d * Double(iq4Values[j < 16 ? byte & 15 : byte >> 4])
+                }
+            }
+        case .iq4_xs:
+            for b in 0..<count / 256 {
+                let blk = b8 + 136 * b
+                let d = Double(readHalf(blk, 0))
+                let high = Int(UnsafeRawPointer(blk).loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+                for i in 0..<256 {
+                    let ib = i / 32, j = i % 32
+                    let scale = ((Int(blk[4 + ib / 2]) >> (4 * (ib % 2))) & 15 | ((high >> (2 * ib)) & 3) << 4) - 32
+                    let byte = Int(blk[8 + 16 * ib + j % 16])
+                    y[256 * b + i] = d * Double(scale) * Double(iq4Values[j < 16 ? byte & 15 : byte >> 4])
+                }
+            }
+        case .q2_K, .q3_K:
+            for b in 0..<count / 256 {
+                let blk = b8 + type.typeSize * b
+                for i in 0..<256 {
+                    // Element i: 128-element group g, 2-bit plane k, position l; sub-block of 16 `sub`.
+                    let g = i / 128, k = (i % 128) / 32, l = i % 32, sub = 8 * g + 2 * k + l / 16
+                    if type == .q2_K {
+                        let q = (Int(blk[16 + 32 * g + l]) >> (2 * k)) & 3
+                        let sc = Int(blk[sub])
+                        y[256 * b + i] = Double(readHalf(blk, 80)) * Double(sc & 15) * Double(q) - Double(readHalf(blk, 82)) * Double(sc >> 4)
+                    } else {
+                        let low = (Int(blk[32 + 32 * g + l]) >> (2 * k)) & 3
+                        let high = (Int(blk[l]) >> (4 * g + k)) & 1
+                        let s = blk + 96
+                        let scaleLow = sub < 8 ? Int(s[sub]) & 15 : Int(s[sub - 8]) >> 4
+                        let scaleHigh = (Int(s[8 + sub % 4]) >> (2 * (sub / 4))) & 3
+                        let scale = (scaleLow | scaleHigh << 4) - 32
+                        y[256 * b + i] = Double(readHalf(blk, 108)) * Double(scale) * Double(low - (high == 1 ? 0 : 4))
+                    }
+                }
+            }
         default:
             fatalError("no reference for \(type)")
         }
         return y
+    }
+
+    static let iq4Values: [Int] = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113]
+
+    /// Σ w·x as the matmul defines it for one weight row and one activation row, and Σ |terms|.
+    /// Q4_1/Q5_1 take the m·Σx term from the Q8_1 activation's s (d·Σq rounded through fp16,
+    /// with d = amax/127 before rounding), as llama.cpp does.
+    static func dot(_ row: UnsafeRawPointer, _ type: GGMLType, _ x: [Float]) -> (value: Double, magnitude: Double) {
+        let n = x.count
+        let w = dequantize(row, type, n)
+        let a = quantizedActivation(x, for: type)
+        guard type == .q4_1 || type == .q5_1 else {
+            var exact = 0.0, magnitude = 0.0
+            for i in 0..<n { exact += w[i] * a[i]; magnitude += abs(w[i] * a[i]) }
+            return (exact, magnitude)
+        }
+        var exact = 0.0, magnitude = 0.0
+        for b in 0..<n / 32 {
+            let m = Double(readHalf(row, type.typeSize * b + 2))
+            let block = x[32 * b..<32 * b + 32]
+            let amax = block.map(abs).max()!
+            let id: Float = amax != 0 ? 127 / amax : 0
+            let sum = block.reduce(Float(0)) { $0 + ($1 * id).rounded(.toNearestOrEven) }
+            let s = amax / 127 * sum
+            let stored = abs(s) < 65504 ? Float(Float16(s)) : s
+            for j in 32 * b..<32 * b + 32 {
+                let t = (w[j] - m) * a[j]
+                exact += t
+                magnitude += abs(t)
+            }
+            exact += m * Double(stored)
+            magnitude += abs(m * Double(stored))
+        }
+        return (exact, magnitude)
     }
 
     static func scaleMins(_ s: UnsafePointer<UInt8>) -> ([Int], [Int]) {
@@ -97,7 +188,7 @@ enum Reference {
         case .f32: return x.map(Double.init)
         case .f16: return x.map { Double(Float(Float16($0))) }
         case .bf16: return x.map { Double(bfloat16Value(bfloat16Bits($0))) }
-        case .q4_0, .q8_0:
+        case .q4_0, .q8_0, .q4_1, .q5_0, .q5_1, .iq4_nl:
             var y = [Double](repeating: 0, count: x.count)
             for b in 0..<x.count / 32 {
                 let block = x[32 * b..<32 * b + 32]
@@ -107,7 +198,7 @@ enum Reference {
                 for j in 0..<32 { y[32 * b + j] = Double(d) * Double((block[32 * b + j] * id).rounded(.toNearestOrEven)) }
             }
             return y
-        case .q4_K, .q5_K, .q6_K:
+        case .q4_K, .q5_K, .q6_K, .q2_K, .q3_K, .iq4_xs:
             var y = [Double](repeating: 0, count: x.count)
             for b in 0..<x.count / 256 {
                 var amax: Float = 0, mx: Float = 0
@@ -179,6 +270,38 @@ enum RandomWeights {
                     for j in 0..<192 { bytes[210 * b + j] = 0 }  // q = −32 everywhere
                     for j in 192..<208 { bytes[210 * b + j] = j % 2 == 0 ? 0x80 : 0x7F }
                 }
+            }
+        case .q4_1, .q5_0, .q5_1, .iq4_nl:
+            let size = type.typeSize
+            for b in 0..<blocks {
+                if pattern == .extreme {
+                    // The largest scales a real file could hold next to the widest codes:
+                    // all-ones (q = 15 / 31) or, for IQ4_NL, index 0 (−127).
+                    for j in 2..<size { bytes[size * b + j] = type == .iq4_nl ? 0 : 0xFF }
+                    putHalf(size * b, b % 2 == 0 ? 60000 : -60000)
+                    if type == .q4_1 || type == .q5_1 { putHalf(size * b + 2, b % 2 == 0 ? -60000 : 60000) }
+                } else {
+                    putHalf(size * b, scale())
+                    if type == .q4_1 || type == .q5_1 { putHalf(size * b + 2, scale()) }
+                }
+            }
+        case .q2_K:
+            for b in 0..<blocks {
+                if pattern == .extreme { for j in 0..<80 { bytes[84 * b + j] = 0xFF } }
+                putHalf(84 * b + 80, pattern == .zero ? 0 : pattern == .extreme ? 60000 : Float.random(in: 0...0.01, using: &rng))
+                putHalf(84 * b + 82, pattern == .zero ? 0 : pattern == .extreme ? 60000 : Float.random(in: 0...0.01, using: &rng))
+            }
+        case .q3_K:
+            for b in 0..<blocks {
+                // Extreme: q = −4 everywhere (no high bits) with scale −32.
+                if pattern == .extreme { for j in 0..<108 { bytes[110 * b + j] = 0 } }
+                putHalf(110 * b + 108, pattern == .extreme ? -60000 : scale())
+            }
+        case .iq4_xs:
+            for b in 0..<blocks {
+                // Extreme: index 0 (−127) with scale −32.
+                if pattern == .extreme { for j in 2..<136 { bytes[136 * b + j] = 0 } }
+                putHalf(136 * b, pattern == .extreme ? 60000 : scale())
             }
         default: fatalError()
         }

@@ -137,16 +137,16 @@ final class ModelShapeTests: XCTestCase {
         assertLoadError(try variant { $0.set("tokenizer.ggml.model", .string("gpt2")) }, mentions: "gpt2")
         assertLoadError(try variant { $0.set("llama.attention.head_count_kv", .uint32(3)) }, mentions: "not a multiple")
         assertLoadError(try variant { $0.set("llama.embedding_length", .uint32(512)) }, mentions: "shape")
-        // A Q4_1 tensor: a real ggml type this engine does not run.
+        // An IQ2_XXS tensor: a real ggml type this engine does not run.
         assertLoadError(try variant { writer in
             var tensors = writer.tensors
             let index = tensors.firstIndex { $0.name == "blk.0.attn_q.weight" }!
-            tensors[index].type = .q4_1
-            let count = GGMLType.q4_1.byteCount(elements: 256 * 256)!
+            tensors[index].type = .iq2_xxs
+            let count = GGMLType.iq2_xxs.byteCount(elements: 256 * 256)!
             tensors[index].produce = { [UInt8](repeating: 0, count: count) }
             writer = GGUFWriter()
             for (key, value) in base.metadata { writer.set(key, value) }
             for t in tensors { writer.addTensor(name: t.name, dimensions: t.dimensions, type: t.type, produce: t.produce) }
-        }, mentions: "Q4_1")
+        }, mentions: "IQ2_XXS")
     }
 }
