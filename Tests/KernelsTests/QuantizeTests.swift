@@ -68,4 +68,32 @@ final class QuantizeTests: XCTestCase {
         XCTAssertEqual(qt[2], 0 | (8 << 4))  // 4·(−2) + 8.5 → 0; x[16] = 0 → 8
         XCTAssertEqual(qt[3] & 0xF, 15)       // −4·(−2) + 8.5 = 16.5 → 16 → 15
     }
+
+    /// Q4_1/Q5_1 (min + 15 or 31 steps), Q5_0 (signed max → −16) and Q6_K round trips.
+    func testNewQuantizersRoundTrip() {
+        var rng = SeededRandom(seed: 13)
+        let n = 4096
+        let x = (0..<n).map { _ in Float.random(in: -3...3, using: &rng) }
+        for type in [GGMLType.q4_1, .q5_0, .q5_1, .q6_K] {
+            let q = Kernels.quantize(x, count: n, to: type)
+            XCTAssertEqual(q.count, n / type.blockSize * type.typeSize)
+            let y = q.withUnsafeBytes { Kernels.dequantize($0.baseAddress!, type: type, count: n) }
+            let block = type.blockSize
+            for b in 0..<n / block {
+                let slice = x[block * b..<block * (b + 1)]
+                let range = slice.max()! - slice.min()!, amax = slice.map(abs).max()!
+                // Half a step of the block's range (asymmetric types), one step of amax/16
+                // (Q5_0's far side), Q6_K's 6-bit sub-block steps; plus fp16 scale rounding.
+                let bound: Float = switch type {
+                case .q4_1: range / 15 / 2 + range * 2e-3
+                case .q5_1: range / 31 / 2 + range * 2e-3
+                case .q5_0: amax / 16 + amax * 2e-3
+                default: amax / 32
+                }
+                for j in block * b..<block * (b + 1) {
+                    XCTAssertLessThanOrEqual(abs(y[j] - x[j]), bound, "\(type.name) element \(j)")
+                }
+            }
+        }
+    }
 }

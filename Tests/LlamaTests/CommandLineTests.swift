@@ -130,6 +130,24 @@ final class CommandLineTests: XCTestCase {
             let run = try ghostchat(["run", "-m", out, "-p", "Hello", "-n", "4", "--temp", "0"])
             XCTAssertEqual(run.status, 0, run.stderr)
             try QuantizeComparison.assertBlocksMatch(ours: out, reference: try Fixtures.path("tiny-llama-\(type).gguf"))
+            try QuantizeComparison.assertMatchesDigests(ours: out, ftype: type)
+        }
+    }
+
+    /// The types added for real downloads: every tensor (Q6_K unembedding included) is
+    /// byte-identical to what llama.cpp's quantizer wrote, and the file runs.
+    func testQuantizeNewTypesMatchLlamaCppDigests() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-quantize-new-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let f16 = try Fixtures.path("tiny-llama-f16.gguf")
+        for type in ["q4_1", "q5_0", "q5_1", "q6_k"] {
+            let out = directory.appendingPathComponent("tiny-\(type).gguf").path
+            let result = try ghostchat(["quantize", f16, out, type])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            try QuantizeComparison.assertMatchesDigests(ours: out, ftype: type)
+            let run = try ghostchat(["run", "-m", out, "-p", "Hello", "-n", "4", "--temp", "0"])
+            XCTAssertEqual(run.status, 0, run.stderr)
         }
     }
 }
