@@ -17,7 +17,7 @@ import gguf
 import llama_cpp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FTYPES = ["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q6_K", "Q8_0"]
+FTYPES = ["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q6_K", "Q8_0", "Q4_K_M", "Q5_K_M"]
 
 
 def fnv1a64(data):

@@ -209,6 +209,153 @@ static void quantize_q6_K_ref(const float *x, gk_block_q6_K *y, int64_t n) {
     }
 }
 
+/// Fits x[i] ≈ scale·L[i] − min with L in 0…nmax, minimising the weighted squared error:
+/// a first guess from the range, then `steps + 1` trial scales around it, each refined by
+/// weighted least squares (the search llama.cpp's K-quant reference quantizers use, same
+/// constants). Returns the scale; *neg_min = −min.
+static float fit_scale_min(int n, int nmax, const float *x, const float *w, uint8_t *L, float *neg_min,
+                           float first_step, float step, int steps) {
+    float lo = x[0], hi = x[0];
+    float sum_w = w[0];
+    float sum_x = sum_w * x[0];
+    for (int i = 1; i < n; i++) {
+        if (x[i] < lo) lo = x[i];
+        if (x[i] > hi) hi = x[i];
+        sum_w += w[i];
+        sum_x += w[i] * x[i];
+    }
+    if (lo > 0) lo = 0;
+    if (hi == lo) {
+        for (int i = 0; i < n; i++) L[i] = 0;
+        *neg_min = -lo;
+        return 0.0f;
+    }
+    float iscale = nmax / (hi - lo);
+    float scale = 1 / iscale;
+    float best = 0;
+    for (int i = 0; i < n; i++) {
+        const int l = gk_nearest_int(iscale * (x[i] - lo));
+        L[i] = (uint8_t)(l < 0 ? 0 : l > nmax ? nmax : l);
+        const float diff = scale * L[i] + lo - x[i];
+        best += w[i] * (diff * diff);
+    }
+    // Each trial starts from the best fit so far: the range below uses the current min.
+    float min = lo;
+    uint8_t trial[32];
+    for (int is = 0; is <= steps; is++) {
+        iscale = (first_step + step * is + nmax) / (hi - min);
+        float sum_l = 0, sum_l2 = 0, sum_xl = 0;
+        for (int i = 0; i < n; i++) {
+            int l = gk_nearest_int(iscale * (x[i] - min));
+            l = l < 0 ? 0 : l > nmax ? nmax : l;
+            trial[i] = (uint8_t)l;
+            const float wl = w[i] * (float)l;
+            sum_l += wl;
+            sum_l2 += wl * l;
+            sum_xl += wl * x[i];
+        }
+        const float det = sum_w * sum_l2 - sum_l * sum_l;
+        if (det > 0) {
+            float this_scale = (sum_w * sum_xl - sum_x * sum_l) / det;
+            float this_min = (sum_l2 * sum_x - sum_l * sum_xl) / det;
+            if (this_min > 0) {
+                this_min = 0;
+                this_scale = sum_xl / sum_l2;
+            }
+            float err = 0;
+            for (int i = 0; i < n; i++) {
+                const float diff = this_scale * trial[i] + this_min - x[i];
+                err += w[i] * (diff * diff);
+            }
+            if (err < best) {
+                for (int i = 0; i < n; i++) L[i] = trial[i];
+                best = err;
+                scale = this_scale;
+                min = this_min;
+            }
+        }
+    }
+    *neg_min = -min;
+    return scale;
+}
+
+/// Q4_K (nmax 15) and Q5_K (nmax 31): per 32-element sub-block a scale and a min, both
+/// stored as 6-bit multiples of the block's f16 `d` and `dmin`; then every element is
+/// requantized against the stored values.
+static void quantize_k4_scales(const float *x, int nmax, float first_step, int steps, uint16_t *d, uint16_t *dmin,
+                               uint8_t packed[12], uint8_t L[GK_QKK]) {
+    float scales[8], mins[8], w[32];
+    float max_scale = 0, max_min = 0;
+    for (int j = 0; j < 8; j++) {
+        float sum_x2 = 0;
+        for (int l = 0; l < 32; l++) sum_x2 += x[32 * j + l] * x[32 * j + l];
+        const float av_x = sqrtf(sum_x2 / 32);
+        for (int l = 0; l < 32; l++) w[l] = av_x + fabsf(x[32 * j + l]);
+        scales[j] = fit_scale_min(32, nmax, x + 32 * j, w, L + 32 * j, &mins[j], first_step, 0.1f, steps);
+        if (scales[j] > max_scale) max_scale = scales[j];
+        if (mins[j] > max_min) max_min = mins[j];
+    }
+    const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
+    const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
+    memset(packed, 0, 12);
+    for (int j = 0; j < 8; j++) {
+        int ls = gk_nearest_int(inv_scale * scales[j]), lm = gk_nearest_int(inv_min * mins[j]);
+        ls = ls > 63 ? 63 : ls;
+        lm = lm > 63 ? 63 : lm;
+        // Low 6 bits of sub-blocks 0–3 in bytes 0–7; sub-blocks 4–7 split into a nibble in
+        // bytes 8–11 and two high bits on top of bytes 0–7.
+        if (j < 4) {
+            packed[j] = (uint8_t)ls;
+            packed[j + 4] = (uint8_t)lm;
+        } else {
+            packed[j + 4] = (uint8_t)((ls & 0xF) | ((lm & 0xF) << 4));
+            packed[j - 4] |= (uint8_t)((ls >> 4) << 6);
+            packed[j] |= (uint8_t)((lm >> 4) << 6);
+        }
+    }
+    *d = gk_f2h(max_scale / 63.f);
+    *dmin = gk_f2h(max_min / 63.f);
+    for (int j = 0; j < 8; j++) {
+        uint8_t sc, m;
+        gk_scale_min_k4(j, packed, &sc, &m);
+        const float dj = gk_h2f(*d) * sc;
+        if (dj == 0.0f) continue;
+        const float mj = gk_h2f(*dmin) * m;
+        for (int i = 0; i < 32; i++) {
+            int l = gk_nearest_int((x[32 * j + i] + mj) / dj);
+            L[32 * j + i] = (uint8_t)(l < 0 ? 0 : l > nmax ? nmax : l);
+        }
+    }
+}
+
+static void quantize_q4_K_ref(const float *x, gk_block_q4_K *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QKK; b++, x += GK_QKK) {
+        uint8_t L[GK_QKK];
+        quantize_k4_scales(x, 15, -1.0f, 20, &y[b].d, &y[b].dmin, y[b].scales, L);
+        // Each 32 bytes hold 64 elements: the first 32 in the low nibbles, the next 32 high.
+        for (int c = 0; c < 4; c++) {
+            for (int l = 0; l < 32; l++) y[b].qs[32 * c + l] = (uint8_t)(L[64 * c + l] | (L[64 * c + l + 32] << 4));
+        }
+    }
+}
+
+static void quantize_q5_K_ref(const float *x, gk_block_q5_K *y, int64_t n) {
+    for (int64_t b = 0; b < n / GK_QKK; b++, x += GK_QKK) {
+        uint8_t L[GK_QKK];
+        quantize_k4_scales(x, 31, -0.5f, 15, &y[b].d, &y[b].dmin, y[b].scales, L);
+        // As Q4_K, plus the fifth bit of element 64c + l in bit 2c of qh[l] (+32: bit 2c+1).
+        memset(y[b].qh, 0, 32);
+        for (int c = 0; c < 4; c++) {
+            for (int l = 0; l < 32; l++) {
+                int lo = L[64 * c + l], hi = L[64 * c + l + 32];
+                if (lo > 15) { lo -= 16; y[b].qh[l] |= (uint8_t)(1u << (2 * c)); }
+                if (hi > 15) { hi -= 16; y[b].qh[l] |= (uint8_t)(2u << (2 * c)); }
+                y[b].qs[32 * c + l] = (uint8_t)(lo | (hi << 4));
+            }
+        }
+    }
+}
+
 int gk_quantize_ref(int type, const float *src, void *dst, int64_t n) {
     switch (type) {
     case GK_TYPE_F32: memcpy(dst, src, (size_t)n * 4); return 1;
@@ -219,6 +366,8 @@ int gk_quantize_ref(int type, const float *src, void *dst, int64_t n) {
     case GK_TYPE_Q4_1: quantize_q4_1_ref(src, dst, n); return 1;
     case GK_TYPE_Q5_0: quantize_q5_0_ref(src, dst, n); return 1;
     case GK_TYPE_Q5_1: quantize_q5_1_ref(src, dst, n); return 1;
+    case GK_TYPE_Q4_K: quantize_q4_K_ref(src, dst, n); return 1;
+    case GK_TYPE_Q5_K: quantize_q5_K_ref(src, dst, n); return 1;
     case GK_TYPE_Q6_K: quantize_q6_K_ref(src, dst, n); return 1;
     default: return 0;
     }

@@ -20,7 +20,7 @@ extension Kernels {
     }
 
     /// Quantizes floats into `type` blocks exactly as llama.cpp's reference quantizers do
-    /// (`quantizableTypes`: q8_0, q4_0, q4_1, q5_0, q5_1, q6_K; also f16, bf16, f32). count % blockSize == 0.
+    /// (`quantizableTypes`: q8_0, q4_0, q4_1, q5_0, q5_1, q4_K, q5_K, q6_K; also f16, bf16, f32). count % blockSize == 0.
     public static func quantize(_ input: UnsafePointer<Float>, count: Int, to type: GGMLType) -> [UInt8] {
         precondition(quantizableTypes.contains(type), "quantize: unsupported type \(type.name)")
         guard let bytes = type.byteCount(elements: count) else {

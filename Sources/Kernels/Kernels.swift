@@ -43,5 +43,5 @@ public enum Kernels {
     public static var supportedTypes: [GGMLType] { GGMLType.allCases.filter(isSupported) }
 
     /// The types `quantize` can produce (bit-exact with llama.cpp's reference quantizers).
-    public static let quantizableTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q6_K]
+    public static let quantizableTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
 }

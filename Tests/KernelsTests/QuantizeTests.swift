@@ -74,7 +74,7 @@ final class QuantizeTests: XCTestCase {
         var rng = SeededRandom(seed: 13)
         let n = 4096
         let x = (0..<n).map { _ in Float.random(in: -3...3, using: &rng) }
-        for type in [GGMLType.q4_1, .q5_0, .q5_1, .q6_K] {
+        for type in [GGMLType.q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K] {
             let q = Kernels.quantize(x, count: n, to: type)
             XCTAssertEqual(q.count, n / type.blockSize * type.typeSize)
             let y = q.withUnsafeBytes { Kernels.dequantize($0.baseAddress!, type: type, count: n) }
@@ -88,6 +88,10 @@ final class QuantizeTests: XCTestCase {
                 case .q4_1: range / 15 / 2 + range * 2e-3
                 case .q5_1: range / 31 / 2 + range * 2e-3
                 case .q5_0: amax / 16 + amax * 2e-3
+                // One step of the 256-element range (the sub-block scales are 6-bit multiples
+                // of the block's largest, so the step can be a little coarser than range/15).
+                case .q4_K: range / 15 + range * 0.02
+                case .q5_K: range / 31 + range * 0.02
                 default: amax / 32
                 }
                 for j in block * b..<block * (b + 1) {

@@ -123,7 +123,7 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let f16 = try Fixtures.path("tiny-llama-f16.gguf")
-        for type in ["q8_0", "q4_0"] {
+        for type in ["q8_0", "q4_0", "q4_k_m"] {
             let out = directory.appendingPathComponent("tiny-\(type).gguf").path
             let result = try ghostchat(["quantize", f16, out, type])
             XCTAssertEqual(result.status, 0, result.stderr)
@@ -141,7 +141,7 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let f16 = try Fixtures.path("tiny-llama-f16.gguf")
-        for type in ["q4_1", "q5_0", "q5_1", "q6_k"] {
+        for type in ["q4_1", "q5_0", "q5_1", "q6_k", "q4_k_m", "q5_k_m"] {
             let out = directory.appendingPathComponent("tiny-\(type).gguf").path
             let result = try ghostchat(["quantize", f16, out, type])
             XCTAssertEqual(result.status, 0, result.stderr)

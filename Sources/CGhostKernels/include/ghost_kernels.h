@@ -72,7 +72,7 @@ void gk_axpy_f16(float alpha, const uint16_t *x, float *y, int64_t n);
 /// Dequantizes `n` elements of `type` (a whole number of blocks). Returns 0 for unsupported types.
 int gk_dequantize(int type, const void *src, float *dst, int64_t n);
 /// Reference (bit-exact with llama.cpp's reference quantizers) weight quantization for
-/// f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q6_K. Returns 0 for other types.
+/// f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_K, q5_K, q6_K. Returns 0 for other types.
 int gk_quantize_ref(int type, const float *src, void *dst, int64_t n);
 
 /// Activation formats used internally by matmul, exposed for tests. Q8_0 activations are
