@@ -29,6 +29,9 @@ let package = Package(
         ),
         // Quantized formats, dot products, matmul and the thread pool.
         .target(name: "Kernels", dependencies: ["GGUF", "CGhostKernels"]),
+        // A Jinja interpreter for chat templates, byte-identical to Python jinja2 in Hugging
+        // Face's environment; tracks which output came from message content.
+        .target(name: "Jinja"),
         // SentencePiece-style tokenizer read from the GGUF vocabulary.
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         // The Llama model: config, weights, run state, forward pass, sampling.
@@ -69,6 +72,7 @@ let package = Package(
         // Helpers shared by the test targets (deterministic random inputs, scripted models).
         .target(name: "TestSupport", dependencies: ["GGUF"], path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
+        .testTarget(name: "JinjaTests", dependencies: ["TestSupport", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["TestSupport", "Tokenizer", "GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"]),
