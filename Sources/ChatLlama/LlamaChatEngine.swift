@@ -17,6 +17,7 @@ public final class LlamaChatEngine: ChatEngine {
     }
 
     public var tokenizer: Tokenizer { model.tokenizer }
+    public var chatTemplate: String? { model.file.string("tokenizer.chat_template") }
     public var contextLength: Int { model.contextLength }
     public var cachedCount: Int { model.position }
 

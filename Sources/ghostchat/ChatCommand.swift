@@ -38,8 +38,10 @@ struct ChatCommand: ParsableCommand {
     var system: String?
     @Option(name: .customLong("system-preset"), help: "System presets joined with + (e.g. llama2-chat+emoji+french).")
     var systemPreset: String?
-    @Option(name: .long, help: "Chat template: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")) (default: from the model).")
+    @Option(name: .long, help: "Chat template: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")) (default: model, the model's own Jinja template).")
     var template: String?
+    @Option(name: .customLong("chat-template-file"), help: "A Jinja chat template to use instead of the model's (as llama.cpp's flag).")
+    var chatTemplateFile: String?
     @Flag(name: .customLong("reinforce-system"), help: "Attach the terse system constraint to each new user turn the model sees.")
     var reinforceSystem = false
     @Flag(name: .long, help: "Check replies against checkable constraints and regenerate those that break them.")
@@ -123,32 +125,37 @@ struct ChatCommand: ParsableCommand {
             if asked != defaults || sampling.seed != nil { ignored.append("sampling flags") }
             if system != nil || systemPreset != nil { ignored.append("--system/--system-preset") }
             if template != nil { ignored.append("--template") }
+            if chatTemplateFile != nil { ignored.append("--chat-template-file") }
             if maxReplyTokens != -1 { ignored.append("-n") }
             if !ignored.isEmpty {
                 console.notice("note: a continued chat keeps its own settings; ignoring \(ignored.joined(separator: ", ")) (change them inside with /set, /system, /preset, /template)")
             }
         } else {
-            let templateName: TemplateName
-            if let template = template ?? config.template {
+            // --chat-template-file beats --template, which beats the config; the default is
+            // the model's own template.
+            var templateName = TemplateName.model
+            var templateSource: String?
+            if let chatTemplateFile {
+                let path = (chatTemplateFile as NSString).expandingTildeInPath
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    throw ChatError("cannot read the chat template file \(chatTemplateFile)")
+                }
+                templateSource = text
+            } else if let template = template ?? config.template {
                 guard let name = TemplateName(argument: template) else {
                     throw ChatError("unknown template '\(template)' in \(ChatPaths.configFile().path) (known: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 templateName = name
-            } else {
-                let detected = TemplateDetection.detect(llama.file.string("tokenizer.chat_template"))
-                if let warning = detected.warning { console.notice("warning: \(warning)") }
-                templateName = detected.name
             }
             // Flags replace the configured system message as a whole rather than adding to it.
             let fromFlags = system != nil || systemPreset != nil
             let prompt = SystemPrompt(custom: fromFlags ? system : config.system,
                                       presets: try (fromFlags ? systemPreset : config.systemPreset).map { try presets.resolve($0) } ?? [])
-            var options = SessionOptions(template: templateName, system: prompt, sampling: SamplingParameters(sampling.settings),
+            var options = SessionOptions(template: templateName, templateSource: templateSource, system: prompt, sampling: SamplingParameters(sampling.settings),
                                          maxReplyTokens: maxReplyTokens, reinforceSystem: reinforceSystem,
                                          checkReplies: check, checkRetries: checkRetries)
             options.sampling.seed = sampling.settings.seed
-            let pinned = ContextPlanner(renderer: TemplateRenderer(tokenizer: llama.tokenizer, template: templateName.template),
-                                        contextLength: llama.contextLength, reserve: 1).pinnedTokens(system: prompt.text).count
+            let pinned = ChatSession.pinnedTokenCount(options: options, engine: engine)
             guard pinned + 16 < llama.contextLength else {
                 throw ChatError("the system message has \(pinned) tokens; it does not fit in the \(llama.contextLength)-token context (use -c)")
             }

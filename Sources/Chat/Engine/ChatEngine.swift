@@ -24,4 +24,10 @@ public protocol ChatEngine: AnyObject {
     func beginReply(settings: SamplingParameters, seed: UInt64, history: [Token])
     /// Draws the next token from the logits of the last evaluated token.
     func sample() -> Token
+    /// The model's own Jinja chat template (`tokenizer.chat_template`), if it has one.
+    var chatTemplate: String? { get }
+}
+
+extension ChatEngine {
+    public var chatTemplate: String? { nil }
 }

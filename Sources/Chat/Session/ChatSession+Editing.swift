@@ -27,7 +27,7 @@ extension ChatSession {
     /// A new chat with this one's engine, storage, system message and settings.
     public func fresh() -> ChatSession {
         let options = SessionOptions(
-            template: metadata.template, system: system, sampling: metadata.sampling,
+            template: metadata.template, templateSource: metadata.templateSource, system: system, sampling: metadata.sampling,
             maxReplyTokens: metadata.maxReplyTokens, reinforceSystem: metadata.reinforceSystem,
             checkReplies: metadata.checkReplies, checkRetries: metadata.checkRetries)
         let chat = ChatSession(engine: engine, options: options, store: store)
@@ -43,8 +43,9 @@ extension ChatSession {
     /// anew (the cache keeps whatever prefix still matches).
     public func setTemplate(_ name: TemplateName) {
         transcript.metadata.template = name
-        renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: name.template)
-        for warning in renderer.warnings { emit(.warning(warning)) }
+        let choice = Self.chooseTemplate(name, source: metadata.templateSource, engine: engine)
+        renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: choice.template)
+        for warning in choice.warnings + renderer.warnings { emit(.warning(warning)) }
         persistMetadata()
     }
 

@@ -42,8 +42,10 @@ public final class ChatSession {
         system.system = options.system
         system.tokenCount = engine.tokenizer.encode(options.system.text, addBOS: false, addEOS: false).count
         transcript = Transcript(metadata: metadata, messages: [system])
-        renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: options.template.template)
-        setupWarnings = renderer.warnings
+        transcript.metadata.templateSource = options.templateSource
+        let choice = Self.chooseTemplate(options.template, source: options.templateSource, engine: engine)
+        renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: choice.template)
+        setupWarnings = choice.warnings + renderer.warnings
         // One transaction: a chat row is never stored without its system entry.
         persistAll()
     }
@@ -64,8 +66,9 @@ public final class ChatSession {
         // The context length is the engine's; a different one changes evictions from here
         // on, but never what the model saw before.
         self.transcript.metadata.contextLength = engine.contextLength
-        renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: transcript.metadata.template.template)
-        setupWarnings = renderer.warnings
+        let choice = Self.chooseTemplate(transcript.metadata.template, source: transcript.metadata.templateSource, engine: engine)
+        renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: choice.template)
+        setupWarnings = choice.warnings + renderer.warnings
         if let saved = transcript.metadata.model, saved.headerHash != engine.modelInfo.headerHash {
             setupWarnings.append("this chat was made with \(saved.fileName) (header \(saved.headerHash)); continuing with \(engine.modelInfo.fileName)")
         }
@@ -73,6 +76,19 @@ public final class ChatSession {
             // A loaded export becomes a chat of its own in the store, written in one go.
             persistAll()
         }
+    }
+
+    /// Tokens of the pinned system turn a chat with `options` would start with (checked
+    /// before the chat is created, so an oversized system message stores nothing).
+    public static func pinnedTokenCount(options: SessionOptions, engine: ChatEngine) -> Int {
+        let template = chooseTemplate(options.template, source: options.templateSource, engine: engine).template
+        return TemplateRenderer(tokenizer: engine.tokenizer, template: template).tokens(for: template.systemParts(system: options.system.text)).count
+    }
+
+    /// The layout for `name`: a built-in, or `source` (else the model's own template) learned.
+    static func chooseTemplate(_ name: TemplateName, source: String?, engine: ChatEngine) -> TemplateChoice.Resolved {
+        let origin = source == nil ? "the model's chat template" : "the chat template file"
+        return TemplateChoice.resolve(name, source: source ?? engine.chatTemplate, origin: origin, tokenizer: engine.tokenizer)
     }
 
     // MARK: State

@@ -10,6 +10,9 @@ public struct SessionMetadata: Sendable, Equatable, Codable {
     public var updatedAt: Date
     public var model: ModelInfo?
     public var template: TemplateName
+    /// Jinja source given with `--chat-template-file`, kept so a resumed chat renders alike;
+    /// nil: the model's own template (read from the model file again).
+    public var templateSource: String?
     public var sampling: SamplingParameters
     public var contextLength: Int
     /// Longest reply in tokens; negative means until the model stops or the context is full.

@@ -1,5 +1,7 @@
-/// The chat formats ghostchat knows.
+/// The chat formats ghostchat knows: the model's own Jinja template, or a built-in one.
 public enum TemplateName: String, CaseIterable, Codable, Sendable {
+    /// The model's own `tokenizer.chat_template` (or a `--chat-template-file`), executed.
+    case model
     case llama2
     case vicuna
     case chatml
@@ -18,14 +20,17 @@ public enum TemplateName: String, CaseIterable, Codable, Sendable {
         case "mpt", "mpt-chat", "im_start": self = .chatml
         case "llama-3", "llama3-instruct": self = .llama3
         case "plain", "none", "raw": self = .completion
+        case "jinja", "auto", "file": self = .model
         case "vicuna-1.1": self = .vicuna
         default: return nil
         }
     }
 
-    /// The template implementation.
-    public var template: any ChatTemplate {
+    /// The built-in implementation; nil for `.model`, whose layout is learned from the
+    /// model's template (see `TemplateChoice`).
+    public var builtin: (any ChatTemplate)? {
         switch self {
+        case .model: nil
         case .llama2: Llama2Template()
         case .vicuna: VicunaTemplate()
         case .chatml: ChatMLTemplate()

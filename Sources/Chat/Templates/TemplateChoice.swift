@@ -1,0 +1,53 @@
+import Tokenizer
+
+/// Picks the chat layout for a session: a built-in format by name, or the model's own Jinja
+/// template (or one from `--chat-template-file`) executed and learned by rendering.
+///
+/// A template that fails to parse, raises, or cannot be split into a pinned system turn and
+/// uniform exchanges never stops the chat: the built-in format that llama.cpp's substring
+/// detection would pick takes its place, with a one-line warning naming the problem.
+public enum TemplateChoice {
+    /// The outcome: the layout to use and what to tell the user about it.
+    public struct Resolved {
+        /// What was asked for (`.model` even when a fallback is used, so a resumed chat tries again).
+        public var name: TemplateName
+        public var template: any ChatTemplate
+        public var warnings: [String]
+        /// The built-in format used instead of the model's template, if any.
+        public var fallback: TemplateName?
+    }
+
+    /// Resolves `name`. For `.model`, `source` is the Jinja text and `origin` names it in
+    /// messages ("the model's template", a file name).
+    public static func resolve(_ name: TemplateName, source: String?, origin: String, tokenizer: Tokenizer) -> Resolved {
+        if let builtin = name.builtin { return Resolved(name: name, template: builtin, warnings: [], fallback: nil) }
+        let detected = TemplateDetection.detect(source)
+        func fallback(_ problem: String) -> Resolved {
+            let chosen = detected.name
+            return Resolved(name: name, template: chosen.builtin ?? Llama2Template(),
+                            warnings: ["\(problem); using the built-in \(chosen.rawValue) format (choose another with --template)"],
+                            fallback: chosen)
+        }
+        guard let source, !source.isEmpty else { return fallback("the model has no chat template") }
+        do {
+            let renderer = try JinjaConversationRenderer(source: source, name: origin, tokenizer: tokenizer)
+            let template = try DerivedChatTemplate(renderer: renderer, addBOS: tokenizer.addBOS, split: { SpecialSplit.parts(of: $0, tokenizer: tokenizer) })
+            return Resolved(name: name, template: template, warnings: [], fallback: nil)
+        } catch {
+            return fallback("\(error)")
+        }
+    }
+}
+
+/// Template text as parts: the vocabulary's control and user-defined tokens become
+/// `.special`, the rest stays text. Only template text goes through here, never a message.
+enum SpecialSplit {
+    static func parts(of text: String, tokenizer: Tokenizer) -> [TemplatePart] {
+        tokenizer.splitSpecial(text).map { fragment in
+            switch fragment {
+            case .text(let text): .text(text)
+            case .token(let token): token == tokenizer.bos ? .bos : token == tokenizer.eos ? .eos : .special(tokenizer.piece(token))
+            }
+        }
+    }
+}
