@@ -100,9 +100,12 @@ final class DerivedTemplateTests: XCTestCase {
     func testLlama2LayoutDropsTheTemplatesSpaceBeforeEOS() throws {
         let template = try DerivedChatTemplate(renderer: Self.llama2, addBOS: true, split: Self.split)
         XCTAssertEqual(template.systemParts(system: "S"), [.bos, .text("[INST] <<SYS>>\n"), .text("S"), .text("\n<</SYS>>\n\n")])
-        XCTAssertEqual(template.systemParts(system: ""), [.bos, .text("[INST] ")])
-        XCTAssertEqual(template.userParts("hi", followsSystem: false, hasSystem: true), [.text("hi"), .text(" [/INST]")])
-        XCTAssertEqual(template.replyEndParts, [.eos, .bos, .text("[INST] ")])
+        // The space after [INST] travels with the user's text, which it joins in tokenization.
+        XCTAssertEqual(template.systemParts(system: ""), [.bos, .text("[INST]")])
+        XCTAssertEqual(template.userParts("hi", followsSystem: false, hasSystem: true), [.text(" hi"), .text(" [/INST]")])
+        XCTAssertEqual(template.userParts("hi", followsSystem: true, hasSystem: true), [.text("hi"), .text(" [/INST]")])
+        XCTAssertEqual(template.userParts("hi", followsSystem: true, hasSystem: false), [.text(" hi"), .text(" [/INST]")])
+        XCTAssertEqual(template.replyEndParts, [.eos, .bos, .text("[INST]")])
         XCTAssertEqual(template.layout.userToReply.text, " [/INST] ")
     }
 
@@ -117,6 +120,7 @@ final class DerivedTemplateTests: XCTestCase {
         let template = try DerivedChatTemplate(renderer: Self.mistral3, addBOS: true, split: Self.split)
         XCTAssertTrue(template.layout.systemInFirstUser)
         XCTAssertEqual(template.systemParts(system: "S"), [.bos, .text("[INST] "), .text("S"), .text("\n\n")])
+        XCTAssertEqual(template.systemParts(system: ""), [.bos, .text("[INST]")])
     }
 
     func testContentDependentTemplateIsRefused() {

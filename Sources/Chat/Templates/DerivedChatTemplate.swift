@@ -43,6 +43,12 @@ public struct DerivedChatTemplate: ChatTemplate {
     private let leadWithoutSystemParts: [TemplatePart]
     private let generationParts: [TemplatePart]
     private let replyEnd: [TemplatePart]
+    /// Spaces that end the text before a user message, moved into the user's turn: a
+    /// tokenizer joins a space to the word after it (`▁How`, `Ġhow`), so cutting the
+    /// conversation between them would tokenize differently from the whole rendering.
+    private let spacesAfterSystem: String
+    private let spacesAfterLead: String
+    private let spacesAfterReply: String
 
     /// Learns the layout of `renderer`'s template. `split` turns template text into parts,
     /// special tokens as `.special` (the tokenizer's special-token partition). With `addBOS`
@@ -62,8 +68,8 @@ public struct DerivedChatTemplate: ChatTemplate {
             return [.bos] + p
         }
         leadParts = opening(layout.lead)
-        systemToUserParts = parts(layout.systemToUser)
-        leadWithoutSystemParts = opening(layout.leadWithoutSystem)
+        (systemToUserParts, spacesAfterSystem) = Self.trailingSpaces(parts(layout.systemToUser))
+        (leadWithoutSystemParts, spacesAfterLead) = Self.trailingSpaces(opening(layout.leadWithoutSystem))
         generationParts = parts(layout.generationPrompt)
         // The model writes its own spacing before EOS; the template's spacing in front of the
         // closing marker (Llama 2's `' ' + eos_token`) is not what the model saw.
@@ -72,7 +78,7 @@ public struct DerivedChatTemplate: ChatTemplate {
             let rest = String(first.text.unicodeScalars.drop { $0.properties.isWhitespace })
             if rest.isEmpty { closing.removeFirst() } else { closing[0].text = rest }
         }
-        replyEnd = parts(closing)
+        (replyEnd, spacesAfterReply) = Self.trailingSpaces(parts(closing))
         var stops: [String] = []
         for case .special(let piece) in replyEnd.prefix(1) { stops.append(piece) }
         stopPieces = stops
@@ -83,7 +89,18 @@ public struct DerivedChatTemplate: ChatTemplate {
     }
 
     public func userParts(_ text: String, followsSystem: Bool, hasSystem: Bool) -> [TemplatePart] {
-        [.text(text)] + generationParts
+        let spaces = !followsSystem ? spacesAfterReply : hasSystem ? spacesAfterSystem : spacesAfterLead
+        return [.text(spaces + text)] + generationParts
+    }
+
+    /// `parts` without the spaces its last text ends with, and those spaces.
+    static func trailingSpaces(_ parts: [TemplatePart]) -> ([TemplatePart], String) {
+        guard case .text(let text)? = parts.last else { return (parts, "") }
+        let kept = String(text.reversed().drop { $0 == " " }.reversed())
+        let spaces = String(repeating: " ", count: text.count - kept.count)
+        var trimmed = parts
+        if kept.isEmpty { trimmed.removeLast() } else { trimmed[trimmed.count - 1] = .text(kept) }
+        return (trimmed, spaces)
     }
 
     public var replyEndParts: [TemplatePart] { replyEnd }
