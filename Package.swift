@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// Dependencies point one way:
 /// `ghostchat` (app) → `ChatLlama` → `Chat` + `Llama`; `Llama` → `Kernels` / `Tokenizer` / `GGUF`;
-/// `Chat` → `Tokenizer` / `GGUF` (never the engine); `Kernels` → `CGhostKernels`.
+/// `Chat` → `Tokenizer` / `GGUF` / `Jinja` (never the engine); `Kernels` → `CGhostKernels`.
 let package = Package(
     name: "ghostchat",
     platforms: [.macOS(.v13)],
@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "Chat",
             dependencies: [
-                "GGUF", "Tokenizer",
+                "GGUF", "Tokenizer", "Jinja",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

@@ -88,8 +88,10 @@ final class DerivedTemplateTests: XCTestCase {
 
     func testChatMLLayout() throws {
         let template = try DerivedChatTemplate(renderer: Self.chatML, split: Self.split)
-        XCTAssertEqual(template.systemParts(system: "S"), [.special("<|im_start|>"), .text("system\n"), .text("S"), .special("<|im_end|>"), .text("\n")])
-        XCTAssertEqual(template.systemParts(system: ""), [])
+        // The pinned turn runs up to the first user message, its header included.
+        XCTAssertEqual(template.systemParts(system: "S"), [.special("<|im_start|>"), .text("system\n"), .text("S"), .special("<|im_end|>"), .text("\n"),
+                                                            .special("<|im_start|>"), .text("user\n")])
+        XCTAssertEqual(template.systemParts(system: ""), [.special("<|im_start|>"), .text("user\n")])
         XCTAssertEqual(template.userParts("hi", followsSystem: true, hasSystem: true),
                        [.text("hi"), .special("<|im_end|>"), .text("\n"), .special("<|im_start|>"), .text("assistant\n")])
         XCTAssertEqual(template.replyEndParts, [.special("<|im_end|>"), .text("\n"), .special("<|im_start|>"), .text("user\n")])
@@ -127,8 +129,8 @@ final class DerivedTemplateTests: XCTestCase {
         // Renders a message differently when it is long: no fixed layout can follow it.
         let odd = Rendering { messages, generation in
             var runs: [RenderedRun] = []
-            for message in messages { runs += [t(message.content.count > 12 ? "<long>" : "<short>"), m(message.content)] }
-            return runs + (generation ? [t("<go>")] : [])
+            for message in messages { runs += [Self.t(message.content.count > 12 ? "<long>" : "<short>"), Self.m(message.content)] }
+            return runs + (generation ? [Self.t("<go>")] : [])
         }
         XCTAssertThrowsError(try DerivedChatTemplate(renderer: odd, split: Self.split)) { error in
             XCTAssertTrue("\(error)".contains("test:"), "\(error)")

@@ -15,7 +15,7 @@ public struct JinjaConversationRenderer: ConversationRenderer {
 
     public init(source: String, name: String, tokenizer: Tokenizer) throws {
         templateName = name
-        do { template = try JinjaTemplate(source: source, name: name) } catch { throw ChatError("\(error)") }
+        do { template = try JinjaTemplate(source: source, name: name) } catch { throw ChatError(error.description) }
         bosToken = tokenizer.piece(tokenizer.bos)
         eosToken = tokenizer.piece(tokenizer.eos)
     }
@@ -30,11 +30,13 @@ public struct JinjaConversationRenderer: ConversationRenderer {
             "bos_token": .text(bosToken),
             "eos_token": .text(eosToken),
         ]
+        let output: JinjaOutput
         do {
-            return try template.render(context).runs.map { RenderedRun($0.text, isMessage: $0.isData) }
-        } catch let error as JinjaError {
+            output = try template.render(context)
+        } catch {
             if let raised = error.raisedMessage { throw ChatError("\(templateName): the template refused the conversation: \(raised)") }
-            throw ChatError("\(error)")
+            throw ChatError(error.description)
         }
+        return output.runs.map { RenderedRun($0.text, isMessage: $0.isData) }
     }
 }

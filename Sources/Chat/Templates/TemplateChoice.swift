@@ -31,7 +31,8 @@ public enum TemplateChoice {
         guard let source, !source.isEmpty else { return fallback("the model has no chat template") }
         do {
             let renderer = try JinjaConversationRenderer(source: source, name: origin, tokenizer: tokenizer)
-            let template = try DerivedChatTemplate(renderer: renderer, addBOS: tokenizer.addBOS, split: { SpecialSplit.parts(of: $0, tokenizer: tokenizer) })
+            let splitter = SpecialSplit(tokenizer: tokenizer)
+            let template = try DerivedChatTemplate(renderer: renderer, addBOS: tokenizer.addBOS, split: splitter.parts)
             return Resolved(name: name, template: template, warnings: [], fallback: nil)
         } catch {
             return fallback("\(error)")
@@ -39,15 +40,51 @@ public enum TemplateChoice {
     }
 }
 
-/// Template text as parts: the vocabulary's control and user-defined tokens become
-/// `.special`, the rest stays text. Only template text goes through here, never a message.
-enum SpecialSplit {
-    static func parts(of text: String, tokenizer: Tokenizer) -> [TemplatePart] {
-        tokenizer.splitSpecial(text).map { fragment in
-            switch fragment {
-            case .text(let text): .text(text)
-            case .token(let token): token == tokenizer.bos ? .bos : token == tokenizer.eos ? .eos : .special(tokenizer.piece(token))
-            }
+/// Template text as parts: the vocabulary's control tokens become `.special` (BOS and EOS as
+/// `.bos`/`.eos`), longest match first, the rest stays text. Only template text goes through
+/// here, never a message.
+struct SpecialSplit {
+    /// Control-token pieces by first byte, longest first.
+    private let pieces: [UInt8: [(bytes: [UInt8], token: Token)]]
+    private let tokenizer: Tokenizer
+
+    init(tokenizer: Tokenizer) {
+        self.tokenizer = tokenizer
+        var table: [UInt8: [(bytes: [UInt8], token: Token)]] = [:]
+        for id in 0..<tokenizer.vocabularySize {
+            let token = Token(id)
+            guard tokenizer.isControl(token) else { continue }
+            let bytes = Array(tokenizer.piece(token).utf8)
+            guard let first = bytes.first else { continue }
+            table[first, default: []].append((bytes, token))
         }
+        for key in table.keys { table[key]!.sort { $0.bytes.count > $1.bytes.count } }
+        pieces = table
+    }
+
+    func parts(of text: String) -> [TemplatePart] {
+        let bytes = Array(text.utf8)
+        var parts: [TemplatePart] = []
+        var pending: [UInt8] = []
+        var i = 0
+        func flush() {
+            if !pending.isEmpty { parts.append(.text(String(decoding: pending, as: UTF8.self))); pending = [] }
+        }
+        outer: while i < bytes.count {
+            if let candidates = pieces[bytes[i]] {
+                for candidate in candidates where i + candidate.bytes.count <= bytes.count
+                    && bytes[i..<(i + candidate.bytes.count)].elementsEqual(candidate.bytes) {
+                    flush()
+                    let token = candidate.token
+                    parts.append(token == tokenizer.bos ? .bos : token == tokenizer.eos ? .eos : .special(tokenizer.piece(token)))
+                    i += candidate.bytes.count
+                    continue outer
+                }
+            }
+            pending.append(bytes[i])
+            i += 1
+        }
+        flush()
+        return parts
     }
 }

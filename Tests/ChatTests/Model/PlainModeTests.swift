@@ -165,7 +165,7 @@ final class PlainModeTests: XCTestCase {
         XCTAssertEqual(transcript.messages[1].content, "first line \nsecond line")
         XCTAssertEqual(transcript.metadata.model?.fileName, Self.model)
         XCTAssertEqual(transcript.metadata.model?.headerHash.count, 16)
-        XCTAssertEqual(transcript.metadata.template, .llama2)
+        XCTAssertEqual(transcript.metadata.template, .model)
         XCTAssertEqual(transcript.metadata.sampling.seed, 5)
         XCTAssertEqual(transcript.messages[2].role, .assistant)
         XCTAssertNotNil(transcript.messages[2].seed)
