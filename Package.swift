@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama", "Chat", "ChatLlama", "TUI",
+                "Llama", "Chat", "ChatLlama", "TUI", "Tokenizer", "GGUF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
