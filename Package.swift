@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama", "Chat", "ChatLlama", "TUI",
+                "Llama", "Chat", "ChatLlama", "TUI", "Tokenizer", "GGUF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,12 +73,12 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GGUF"], path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
         .testTarget(name: "JinjaTests", dependencies: ["TestSupport", "Jinja"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TokenizerTests", dependencies: ["TestSupport", "Tokenizer", "GGUF"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["TestSupport", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
         .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI"]),
-        .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"]),
+        .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

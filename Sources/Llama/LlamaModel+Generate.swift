@@ -25,7 +25,7 @@ extension LlamaModel {
         while maxTokens < 0 || produced < maxTokens {
             let token = sampler.sample(logits)
             sampler.accept(token)
-            if token == tokenizer.eos { return .endOfSequence }
+            if tokenizer.isEndOfGeneration(token) { return .endOfSequence }
             produced += 1
             guard onToken(token) else { return .cancelled }
             if maxTokens >= 0 && produced >= maxTokens { break }

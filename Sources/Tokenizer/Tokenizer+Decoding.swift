@@ -32,7 +32,14 @@ extension Tokenizer {
     }
 
     /// What `token` shows as, computed once per vocabulary entry.
-    static func displayBytes(piece: [UInt8], type: TokenType) -> [UInt8] {
+    static func displayBytes(piece: [UInt8], type: TokenType, byteLevel: Bool = false) -> [UInt8] {
+        if byteLevel {
+            // Byte-level BPE pieces are GPT-2 byte characters; control tokens show as nothing.
+            switch type {
+            case .normal, .userDefined, .undefined: return ByteUnicode.decode(piece)
+            case .byte, .control, .unknown, .unused: return []
+            }
+        }
         switch type {
         case .normal:
             var out: [UInt8] = []

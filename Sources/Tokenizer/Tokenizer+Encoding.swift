@@ -5,12 +5,14 @@ import Darwin
 #endif
 
 extension Tokenizer {
-    /// Tokenizes plain text the way llama.cpp does without special-token parsing: text such
-    /// as "<s>" or "[INST]" stays text and never becomes a control token.
+    /// Tokenizes text the way llama.cpp does. Without `parseSpecial`, text such as "<s>" or
+    /// "<|im_end|>" stays text and never becomes a control token (user-defined tokens are
+    /// still cut out, as llama.cpp does); with it, control, unknown and user-defined token
+    /// texts become their ids (llama.cpp's `parse_special`).
     ///
     /// `addBOS` / `addEOS` default to the vocabulary's flags. An empty string gives no
     /// tokens besides BOS/EOS.
-    public func encode(_ text: String, addBOS: Bool? = nil, addEOS: Bool? = nil) -> [Token] {
+    public func encode(_ text: String, addBOS: Bool? = nil, addEOS: Bool? = nil, parseSpecial: Bool = false) -> [Token] {
         var output: [Token] = []
         output.reserveCapacity(text.utf8.count / 3 + 2)
         if addBOS ?? self.addBOS { output.append(bos) }
@@ -19,12 +21,16 @@ extension Tokenizer {
         // The first text fragment, and every fragment right after a user-defined token, gets
         // the space prefix (llama.cpp treats "after a special token" like "at the start").
         var afterSpecial = true
-        for fragment in fragments(of: bytes) {
+        for fragment in fragments(of: bytes, parseSpecial: parseSpecial) {
             switch fragment {
             case .token(let token):
                 output.append(token)
                 afterSpecial = true
             case .text(let range):
+                if case .bytePairs(let bpe) = model {
+                    bytes.withUnsafeBufferPointer { bpe.encode($0, range, table: table, into: &output) }
+                    continue
+                }
                 var piece: [UInt8] = []
                 piece.reserveCapacity(range.count * 3 + 3)
                 if addSpacePrefix && afterSpecial { piece += Self.escapedSpace }
@@ -48,13 +54,35 @@ extension Tokenizer {
         case token(Token)
     }
 
-    /// Splits `bytes` into text and user-defined tokens (longest tokens claimed first).
-    func fragments(of bytes: [UInt8]) -> [Fragment] {
+    /// A piece of text as special-token parsing sees it.
+    public enum SpecialFragment: Equatable {
+        /// Plain text, tokenized normally.
+        case text(String)
+        /// A control, unknown or user-defined token's text, standing for that token.
+        case token(Token)
+    }
+
+    /// Splits `text` the way `encode(_:parseSpecial: true)` does: every occurrence of a
+    /// special token's text (longest tokens claimed first) becomes that token.
+    public func splitSpecial(_ text: String) -> [SpecialFragment] {
+        let bytes = Array(text.utf8)
+        return fragments(of: bytes, parseSpecial: true).map {
+            switch $0 {
+            case .token(let t): return .token(t)
+            case .text(let r): return .text(String(decoding: bytes[r], as: UTF8.self))
+            }
+        }
+    }
+
+    /// Splits `bytes` into text and special tokens (longest tokens claimed first): user-defined
+    /// tokens always, control and unknown tokens only with `parseSpecial` (llama.cpp's rule).
+    func fragments(of bytes: [UInt8], parseSpecial: Bool = false) -> [Fragment] {
         guard !bytes.isEmpty else { return [] }
         var fragments: [Fragment] = [.text(0 ..< bytes.count)]
-        guard !userDefined.isEmpty else { return fragments }
+        let needles = parseSpecial ? specials : userDefined
+        guard !needles.isEmpty else { return fragments }
         bytes.withUnsafeBufferPointer { text in
-            for (token, needle) in userDefined {
+            for (token, needle) in needles where !needle.isEmpty {
                 var split: [Fragment] = []
                 split.reserveCapacity(fragments.count)
                 for fragment in fragments {

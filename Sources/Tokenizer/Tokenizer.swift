@@ -3,8 +3,9 @@ import GGUF
 /// A token id, numbered as in the vocabulary (and as llama.cpp numbers them).
 public typealias Token = Int32
 
-/// The SentencePiece tokenizer of Llama-family models (`tokenizer.ggml.model = "llama"`),
-/// producing the same ids and text as llama.cpp.
+/// The tokenizer of a GGUF vocabulary, producing the same ids and text as llama.cpp:
+/// SentencePiece (`tokenizer.ggml.model = "llama"`) or byte-level BPE (`"gpt2"`, with the
+/// pre-tokenizer `tokenizer.ggml.pre` names).
 ///
 /// Immutable after `init`, so one instance can be shared between threads.
 public final class Tokenizer: @unchecked Sendable {
@@ -33,6 +34,49 @@ public final class Tokenizer: @unchecked Sendable {
     /// User-defined tokens, longest first: llama.cpp cuts them out of plain text before
     /// running SentencePiece, even when special tokens are not parsed.
     let userDefined: [(token: Token, bytes: [UInt8])]
+    /// Control, unknown and user-defined tokens, longest first: what `parseSpecial` cuts out.
+    let specials: [(token: Token, bytes: [UInt8])]
+    /// The algorithm behind the facade.
+    let model: Model
+
+    enum Model: Sendable {
+        case sentencePiece
+        case bytePairs(BytePairModel)
+    }
+
+    /// Problems with the vocabulary that llama.cpp tolerates (e.g. an unknown pre-tokenizer).
+    public let warnings: [String]
+    /// Tokens that end a generated turn, as llama.cpp collects them: EOS, EOT and EOM from the
+    /// metadata plus tokens whose text is a known end marker (`<|eot_id|>`, `<|im_end|>`, …).
+    public let endOfGenerationTokens: Set<Token>
+
+    /// `tokenizer.ggml.model`: "llama" or "gpt2".
+    public var modelName: String {
+        switch model {
+        case .sentencePiece: return "llama"
+        case .bytePairs: return "gpt2"
+        }
+    }
+
+    /// The pre-tokenizer in use for byte-level BPE (`tokenizer.ggml.pre`, or "default"); nil for SentencePiece.
+    public var preTokenizer: String? {
+        if case .bytePairs(let bpe) = model { return bpe.preTokenizer.name }
+        return nil
+    }
+
+    /// Whether generating `token` ends the turn.
+    public func isEndOfGeneration(_ token: Token) -> Bool { endOfGenerationTokens.contains(token) }
+
+    /// Whether `token` is a control or user-defined token.
+    public func isSpecial(_ token: Token) -> Bool {
+        isValid(token) && (types[Int(token)] == .control || types[Int(token)] == .userDefined)
+    }
+
+    /// Token texts llama.cpp treats as end of generation wherever they occur in a vocabulary.
+    static let endOfGenerationTexts: Set<String> = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<end_of_turn>", "<|endoftext|>",
+        "<|eom_id|>", "<EOT>", "_<EOT>", "<|end_of_text|>", "<end_of_utterance>", "<｜end▁of▁sentence｜>",
+    ]
 
     /// A tokenizer from a GGUF file's `tokenizer.ggml.*` metadata.
     ///
@@ -44,9 +88,10 @@ public final class Tokenizer: @unchecked Sendable {
 
         guard let model = gguf["tokenizer.ggml.model"] else { throw fail("no tokenizer in the file (tokenizer.ggml.model is missing)") }
         guard let modelName = model.stringValue else { throw fail("tokenizer.ggml.model is not a string") }
-        guard modelName == "llama" else {
-            throw fail("unsupported tokenizer '\(modelName)' (only SentencePiece 'llama' vocabularies are supported)")
+        guard modelName == "llama" || modelName == "gpt2" else {
+            throw fail("unsupported tokenizer '\(modelName)' (supported: SentencePiece 'llama' and byte-level BPE 'gpt2')")
         }
+        let byteLevel = modelName == "gpt2"
 
         guard let tokensValue = gguf["tokenizer.ggml.tokens"] else { throw fail("tokenizer.ggml.tokens is missing") }
         guard let pieces = tokensValue.arrayValue?.strings else { throw fail("tokenizer.ggml.tokens is not an array of strings") }
@@ -82,21 +127,41 @@ public final class Tokenizer: @unchecked Sendable {
             guard let b = value.boolValue else { throw fail("\(key) is not a bool") }
             return b
         }
-        // Defaults are llama.cpp's for SentencePiece vocabularies.
-        let bos = try tokenID("tokenizer.ggml.bos_token_id", default: 1)
-        let eos = try tokenID("tokenizer.ggml.eos_token_id", default: 2)
-        let unk = gguf["tokenizer.ggml.unknown_token_id"] == nil
-            ? (pieces.count > 0 ? 0 : nil)
-            : try tokenID("tokenizer.ggml.unknown_token_id", default: 0)
+        var warnings: [String] = []
+        var bpe: (merges: [String], pre: PreTokenizer)?
+        if byteLevel {
+            guard let mergesValue = gguf["tokenizer.ggml.merges"] else { throw fail("tokenizer.ggml.merges is missing (a gpt2 vocabulary needs merges)") }
+            guard let merges = mergesValue.arrayValue?.strings else { throw fail("tokenizer.ggml.merges is not an array of strings") }
+            guard !merges.isEmpty else { throw fail("tokenizer.ggml.merges is empty (a gpt2 vocabulary needs merges)") }
+            let preValue = gguf["tokenizer.ggml.pre"]
+            guard preValue == nil || preValue?.stringValue != nil else { throw fail("tokenizer.ggml.pre is not a string") }
+            let (pre, warning) = PreTokenizer.named(preValue?.stringValue)
+            if let warning { warnings.append(warning) }
+            bpe = (merges, pre)
+        }
 
-        let addBOS = try flag("tokenizer.ggml.add_bos_token", default: true)
+        // Defaults are llama.cpp's for each model type (BPE: BOS = EOS = 11, no UNK; BOS is
+        // added by default only for Llama 3's pre-tokenizer).
+        let lastID = max(pieces.count - 1, 0)
+        let bos = try tokenID("tokenizer.ggml.bos_token_id", default: byteLevel ? min(11, lastID) : 1)
+        let eos = try tokenID("tokenizer.ggml.eos_token_id", default: byteLevel ? min(11, lastID) : 2)
+        let unk: Int? = gguf["tokenizer.ggml.unknown_token_id"] == nil
+            ? (byteLevel ? nil : (pieces.count > 0 ? 0 : nil))
+            : try tokenID("tokenizer.ggml.unknown_token_id", default: 0)
+        var extraEnds: [Token] = []
+        for key in ["tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"] where gguf[key] != nil {
+            extraEnds.append(Token(try tokenID(key, default: 0)))
+        }
+
+        let addBOS = try flag("tokenizer.ggml.add_bos_token", default: byteLevel ? (bpe?.pre.isLlama3 ?? false) : true)
         let addEOS = try flag("tokenizer.ggml.add_eos_token", default: false)
-        let addSpacePrefix = try flag("tokenizer.ggml.add_space_prefix", default: true)
+        let addSpacePrefix = try flag("tokenizer.ggml.add_space_prefix", default: !byteLevel)
         do {
             try self.init(
                 pieces: pieces, scores: scores, types: types,
                 bos: Token(bos), eos: Token(eos), unk: unk.map(Token.init),
-                addBOS: addBOS, addEOS: addEOS, addSpacePrefix: addSpacePrefix)
+                addBOS: addBOS, addEOS: addEOS, addSpacePrefix: byteLevel ? false : addSpacePrefix,
+                bytePairs: bpe, extraEnds: extraEnds, warnings: warnings)
         } catch let error as TokenizerError {
             throw fail(error.description)
         }
@@ -108,8 +173,17 @@ public final class Tokenizer: @unchecked Sendable {
     /// `types` uses GGUF's numbering: 1 normal, 2 unknown, 3 control, 4 user-defined,
     /// 5 unused, 6 byte (`<0xXX>`). Throws `TokenizerError` if the arrays disagree in
     /// length, a piece occurs twice, or a special token id is out of range.
-    public init(pieces: [String], scores: [Float], types: [Int32], bos: Token, eos: Token, unk: Token?,
-                addBOS: Bool, addEOS: Bool, addSpacePrefix: Bool = true) throws {
+    public convenience init(pieces: [String], scores: [Float], types: [Int32], bos: Token, eos: Token, unk: Token?,
+                            addBOS: Bool, addEOS: Bool, addSpacePrefix: Bool = true) throws {
+        try self.init(pieces: pieces, scores: scores, types: types, bos: bos, eos: eos, unk: unk,
+                      addBOS: addBOS, addEOS: addEOS, addSpacePrefix: addSpacePrefix,
+                      bytePairs: nil, extraEnds: [], warnings: [])
+    }
+
+    /// The designated initializer; `bytePairs` (merges and pre-tokenizer) selects byte-level BPE.
+    init(pieces: [String], scores: [Float], types: [Int32], bos: Token, eos: Token, unk: Token?,
+         addBOS: Bool, addEOS: Bool, addSpacePrefix: Bool,
+         bytePairs: (merges: [String], pre: PreTokenizer)?, extraEnds: [Token], warnings: [String]) throws {
         guard !pieces.isEmpty else { throw TokenizerError("the vocabulary is empty") }
         guard scores.count == pieces.count else {
             throw TokenizerError("\(scores.count) scores for \(pieces.count) tokens")
@@ -143,7 +217,26 @@ public final class Tokenizer: @unchecked Sendable {
         self.addBOS = addBOS
         self.addEOS = addEOS
         self.addSpacePrefix = addSpacePrefix
-        self.display = FlatBytes((0..<n).map { Self.displayBytes(piece: pieceBytes[$0], type: types[$0]) })
+        var warnings = warnings
+        if let bytePairs {
+            var skipped = 0
+            let bpe = try BytePairModel(merges: bytePairs.merges, table: table, preTokenizer: bytePairs.pre, skipped: &skipped)
+            if skipped > 0 { warnings.append("\(skipped) of \(bytePairs.merges.count) merges name text that is not a token; ignored") }
+            self.model = .bytePairs(bpe)
+        } else {
+            self.model = .sentencePiece
+        }
+        let byteLevel = bytePairs != nil
+        self.display = FlatBytes((0..<n).map { Self.displayBytes(piece: pieceBytes[$0], type: types[$0], byteLevel: byteLevel) })
+        var ends: Set<Token> = [eos]
+        ends.formUnion(extraEnds)
+        for id in 0..<n where Self.endOfGenerationTexts.contains(pieces[id]) { ends.insert(Token(id)) }
+        self.endOfGenerationTokens = ends
+        self.warnings = warnings
+        self.specials = (0..<n)
+            .filter { types[$0] == .control || types[$0] == .userDefined || types[$0] == .unknown }
+            .map { (Token($0), pieceBytes[$0]) }
+            .sorted { $0.1.count != $1.1.count ? $0.1.count > $1.1.count : $0.0 < $1.0 }
         self.byteFallback = (0...255).map { Self.fallbackToken(for: UInt8($0), table: table, unk: unk) }
         self.userDefined = (0..<n)
             .filter { types[$0] == .userDefined }

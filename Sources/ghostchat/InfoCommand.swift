@@ -2,6 +2,7 @@ import ArgumentParser
 import Chat
 import Foundation
 import GGUF
+import Tokenizer
 import Llama
 
 /// `ghostchat info`: what a model file holds.
@@ -46,6 +47,12 @@ struct InfoCommand: ParsableCommand {
             if let bos = file.int("tokenizer.ggml.bos_token_id") { vocab += ", bos \(bos)" }
             if let eos = file.int("tokenizer.ggml.eos_token_id") { vocab += ", eos \(eos)" }
             rows.append(("vocabulary", vocab))
+            if let tokenizer = try? Tokenizer(gguf: file) {
+                rows.append(("tokenizer", tokenizer.modelName + (tokenizer.preTokenizer.map { ", pre-tokenizer \($0)" } ?? "")))
+                let ends = tokenizer.endOfGenerationTokens.sorted().map { "\($0) \(TokenizeCommand.escaped(tokenizer.piece($0)))" }
+                rows.append(("end of generation", ends.joined(separator: ", ")))
+                for warning in tokenizer.warnings { rows.append(("tokenizer warning", TokenizeCommand.escaped(warning))) }
+            }
         } else {
             rows.append(("vocabulary", "none"))
         }

@@ -198,7 +198,7 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         let model = chat.metadata.model
         let presetNames = chat.system.presets.joined(separator: "+")
         return HeaderInfo(model: model?.name ?? model?.fileName ?? "model", quantization: model?.quantization ?? "",
-                          template: chat.metadata.template.rawValue, systemPrompt: chat.system.text,
+                          template: chat.templateLabel, systemPrompt: chat.system.text,
                           preset: presetNames.isEmpty ? nil : presetNames)
     }
 

@@ -3,29 +3,90 @@ import Foundation
 import GGUF
 import Tokenizer
 
-/// `ghostchat tokenize`: print token ids (works on vocabulary-only files).
+/// `ghostchat tokenize`: print token ids or pieces (works on vocabulary-only files).
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
-        abstract: "Print the token ids of TEXT, space-separated."
+        abstract: "Print the tokens of TEXT (ids, space-separated, by default)."
     )
 
     @Option(name: [.customShort("m"), .long], help: "Path to a GGUF model or vocabulary file.")
     var model: String
     @Flag(name: .customLong("no-bos"), help: "Do not add the beginning-of-sequence token.")
     var noBOS = false
+    @Flag(name: .customLong("special"), help: "Parse special tokens (like llama.cpp's --parse-special): <|im_end|> becomes its id.")
+    var special = false
+    @Flag(name: .customLong("ids"), help: "Print the ids, space-separated (the default).")
+    var ids = false
+    @Flag(name: .customLong("pieces"), help: "Print one 'id<TAB>piece' line per token, the piece escaped.")
+    var pieces = false
+    @Option(name: .customLong("file"), help: "Read the text from this file instead of the argument.")
+    var file: String?
+    @Flag(name: .customLong("timing"), help: "Print tokens/s and MB/s to stderr.")
+    var timing = false
     @Argument(help: "The text to tokenize.")
-    var text: String
+    var text: String?
+
+    func validate() throws {
+        if file == nil && text == nil { throw ValidationError("give TEXT or --file PATH") }
+        if file != nil && text != nil { throw ValidationError("give TEXT or --file PATH, not both") }
+        if ids && pieces { throw ValidationError("--ids and --pieces exclude each other") }
+    }
 
     func run() throws {
-        let file = try GGUFFile(path: model)
+        let gguf = try GGUFFile(path: model)
         let tokenizer: Tokenizer
         do {
-            tokenizer = try Tokenizer(gguf: file)
+            tokenizer = try Tokenizer(gguf: gguf)
         } catch {
             throw ValidationError("\(model): \(error)")
         }
-        let ids = tokenizer.encode(text, addBOS: noBOS ? false : nil)
-        print(ids.map(String.init).joined(separator: " "))
+        var input = text ?? ""
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            input = String(decoding: data, as: UTF8.self)
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let tokens = tokenizer.encode(input, addBOS: noBOS ? false : nil, parseSpecial: special)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if pieces {
+            var out = ""
+            for token in tokens {
+                let bytes = tokenizer.bytes(of: token)
+                let piece = bytes.isEmpty ? tokenizer.piece(token) : String(decoding: bytes, as: UTF8.self)
+                out += "\(token)\t\(Self.escaped(piece))\n"
+            }
+            print(out, terminator: "")
+        } else {
+            print(tokens.map(String.init).joined(separator: " "))
+        }
+        if timing {
+            let megabytes = Double(input.utf8.count) / 1e6
+            let line = String(format: "%d tokens, %.3f MB in %.4f s: %.0f tokens/s, %.2f MB/s\n",
+                              tokens.count, megabytes, seconds, Double(tokens.count) / max(seconds, 1e-9), megabytes / max(seconds, 1e-9))
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    /// `piece` with every control character written as an escape, so no token can drive the terminal.
+    static func escaped(_ piece: String) -> String {
+        var out = ""
+        for scalar in piece.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "\\": out += "\\\\"
+            default:
+                let v = scalar.value
+                if v < 0x20 || (0x7F...0x9F).contains(v) || scalar.properties.generalCategory == .format
+                    || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator {
+                    out += "\\u{\(String(v, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 }

@@ -30,9 +30,12 @@ final class TokenizerErrorTests: XCTestCase {
     }
 
     func testWrongTokenizerModel() throws {
-        let file = try editedVocabulary { $0.set("tokenizer.ggml.model", .string("gpt2")) }
-        assertError(try Tokenizer(gguf: file), contains: "unsupported tokenizer 'gpt2'")
+        let file = try editedVocabulary { $0.set("tokenizer.ggml.model", .string("bert")) }
+        assertError(try Tokenizer(gguf: file), contains: "unsupported tokenizer 'bert'")
         assertError(try Tokenizer(gguf: file), contains: "tokenizer-test-")  // names the file
+        // A gpt2 vocabulary without merges.
+        let gpt2 = try editedVocabulary { $0.set("tokenizer.ggml.model", .string("gpt2")) }
+        assertError(try Tokenizer(gguf: gpt2), contains: "tokenizer.ggml.merges is missing")
     }
 
     func testMissingModel() throws {

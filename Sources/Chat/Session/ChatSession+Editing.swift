@@ -45,6 +45,7 @@ extension ChatSession {
         transcript.metadata.template = name
         let choice = Self.chooseTemplate(name, source: metadata.templateSource, engine: engine)
         renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: choice.template)
+        templateLabel = choice.label
         for warning in choice.warnings + renderer.warnings { emit(.warning(warning)) }
         persistMetadata()
     }

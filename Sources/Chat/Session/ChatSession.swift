@@ -21,6 +21,8 @@ public final class ChatSession {
     public var contextLog: ContextLog?
 
     var renderer: TemplateRenderer
+    /// The chat format as the header shows it (`llama2 (jinja)`: the model's template runs).
+    public internal(set) var templateLabel = ""
     /// Token ids in the engine's KV cache, mirrored so the next context can be diffed against it.
     public internal(set) var cachedTokens: [Token] = []
     /// Stats of the latest reply.
@@ -45,6 +47,7 @@ public final class ChatSession {
         transcript.metadata.templateSource = options.templateSource
         let choice = Self.chooseTemplate(options.template, source: options.templateSource, engine: engine)
         renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: choice.template)
+        templateLabel = choice.label
         setupWarnings = choice.warnings + renderer.warnings
         // One transaction: a chat row is never stored without its system entry.
         persistAll()
@@ -68,6 +71,7 @@ public final class ChatSession {
         self.transcript.metadata.contextLength = engine.contextLength
         let choice = Self.chooseTemplate(transcript.metadata.template, source: transcript.metadata.templateSource, engine: engine)
         renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: choice.template)
+        templateLabel = choice.label
         setupWarnings = choice.warnings + renderer.warnings
         if let saved = transcript.metadata.model, saved.headerHash != engine.modelInfo.headerHash {
             setupWarnings.append("this chat was made with \(saved.fileName) (header \(saved.headerHash)); continuing with \(engine.modelInfo.fileName)")

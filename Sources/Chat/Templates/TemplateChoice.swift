@@ -15,25 +15,27 @@ public enum TemplateChoice {
         public var warnings: [String]
         /// The built-in format used instead of the model's template, if any.
         public var fallback: TemplateName?
+        /// What the header shows: the format's family, and whether the model's Jinja runs.
+        public var label: String
     }
 
     /// Resolves `name`. For `.model`, `source` is the Jinja text and `origin` names it in
     /// messages ("the model's template", a file name).
     public static func resolve(_ name: TemplateName, source: String?, origin: String, tokenizer: Tokenizer) -> Resolved {
-        if let builtin = name.builtin { return Resolved(name: name, template: builtin, warnings: [], fallback: nil) }
+        if let builtin = name.builtin { return Resolved(name: name, template: builtin, warnings: [], fallback: nil, label: name.rawValue) }
         let detected = TemplateDetection.detect(source)
         func fallback(_ problem: String) -> Resolved {
             let chosen = detected.name
             return Resolved(name: name, template: chosen.builtin ?? Llama2Template(),
                             warnings: ["\(problem); using the built-in \(chosen.rawValue) format (choose another with --template)"],
-                            fallback: chosen)
+                            fallback: chosen, label: chosen.rawValue)
         }
         guard let source, !source.isEmpty else { return fallback("the model has no chat template") }
         do {
             let renderer = try JinjaConversationRenderer(source: source, name: origin, tokenizer: tokenizer)
             let splitter = SpecialSplit(tokenizer: tokenizer)
             let template = try DerivedChatTemplate(renderer: renderer, addBOS: tokenizer.addBOS, split: splitter.parts)
-            return Resolved(name: name, template: template, warnings: [], fallback: nil)
+            return Resolved(name: name, template: template, warnings: [], fallback: nil, label: "\(detected.name.rawValue) (jinja)")
         } catch {
             return fallback("\(error)")
         }

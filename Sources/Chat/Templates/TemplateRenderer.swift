@@ -20,9 +20,12 @@ public struct TemplateRenderer {
         }
     }
 
-    /// The token ids that end a reply: EOS and the template's stop tokens the vocabulary has.
+    /// The token ids that end a reply: the vocabulary's end-of-generation tokens and the
+    /// template's stop tokens the vocabulary has.
     public var stopTokens: Set<Token> {
-        var stops: Set<Token> = [tokenizer.eos]
+        // Every token the vocabulary marks as ending a turn (llama.cpp's EOG set), EOS included.
+        var stops = tokenizer.endOfGenerationTokens
+        stops.insert(tokenizer.eos)
         for piece in template.stopPieces { if let id = tokenizer.token(forPiece: piece) { stops.insert(id) } }
         return stops
     }
