@@ -20,7 +20,8 @@ extension LlamaModel {
         guard n >= 4, n <= contextLength else {
             throw ModelError("perplexity context \(n) must be between 4 and the model's context \(contextLength)")
         }
-        let tokens = tokenizer.encode(text, addBOS: true)
+        // As llama.cpp: BOS in front (and at each chunk start) only when the vocabulary asks for it.
+        let tokens = tokenizer.encode(text)
         let chunkCount = tokens.count / n
         guard chunkCount > 0 else {
             throw ModelError("text has \(tokens.count) tokens; perplexity with -c \(n) needs at least \(n)")
@@ -31,7 +32,7 @@ extension LlamaModel {
         var perChunk: [Double] = []
         for chunk in 0..<chunkCount {
             var input = Array(tokens[(chunk * n)..<((chunk + 1) * n)])
-            input[0] = tokenizer.bos
+            if tokenizer.addBOS { input[0] = tokenizer.bos }
             reset()
             let logits = try evaluate(input, logits: .all)
             for j in (n / 2)..<(n - 1) {
