@@ -153,7 +153,7 @@ public final class Tokenizer: @unchecked Sendable {
             extraEnds.append(Token(try tokenID(key, default: 0)))
         }
 
-        let addBOS = try flag("tokenizer.ggml.add_bos_token", default: byteLevel ? (bpe?.pre.isLlama3 ?? false) : true)
+        let addBOS = try flag("tokenizer.ggml.add_bos_token", default: byteLevel ? (bpe?.pre.addsBOSByDefault ?? false) : true)
         let addEOS = try flag("tokenizer.ggml.add_eos_token", default: false)
         let addSpacePrefix = try flag("tokenizer.ggml.add_space_prefix", default: !byteLevel)
         do {

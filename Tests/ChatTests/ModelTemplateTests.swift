@@ -50,6 +50,8 @@ final class ModelTemplateTests: XCTestCase {
     }
 
     func testLlama2() throws { try check("tiny-llama", path: try FixtureLocator.shared("tiny-llama-f16.gguf")) }
+    func testSmolLM2ChatML() throws { try check("smollm2", path: try FixtureLocator.smolLM2()) }
+    func testLlama3() throws { try check("llama3-vocab", path: try FixtureLocator.shared("llama3-vocab.gguf")) }
 
     func testBrokenTemplateFallsBackWithOneLineWarning() throws {
         let tokenizer = try Fixtures.llamaTokenizer()

@@ -33,8 +33,9 @@ public enum TemplateChoice {
         guard let source, !source.isEmpty else { return fallback("the model has no chat template") }
         do {
             let renderer = try JinjaConversationRenderer(source: source, name: origin, tokenizer: tokenizer)
-            let splitter = SpecialSplit(tokenizer: tokenizer)
-            let template = try DerivedChatTemplate(renderer: renderer, addBOS: tokenizer.addBOS, split: splitter.parts)
+            let template = try DerivedChatTemplate(renderer: renderer, addBOS: tokenizer.addBOS) {
+                templateParts(of: $0, tokenizer: tokenizer)
+            }
             return Resolved(name: name, template: template, warnings: [], fallback: nil, label: "\(detected.name.rawValue) (jinja)")
         } catch {
             return fallback("\(error)")
@@ -42,51 +43,15 @@ public enum TemplateChoice {
     }
 }
 
-/// Template text as parts: the vocabulary's control tokens become `.special` (BOS and EOS as
-/// `.bos`/`.eos`), longest match first, the rest stays text. Only template text goes through
-/// here, never a message.
-struct SpecialSplit {
-    /// Control-token pieces by first byte, longest first.
-    private let pieces: [UInt8: [(bytes: [UInt8], token: Token)]]
-    private let tokenizer: Tokenizer
-
-    init(tokenizer: Tokenizer) {
-        self.tokenizer = tokenizer
-        var table: [UInt8: [(bytes: [UInt8], token: Token)]] = [:]
-        for id in 0..<tokenizer.vocabularySize {
-            let token = Token(id)
-            guard tokenizer.isControl(token) else { continue }
-            let bytes = Array(tokenizer.piece(token).utf8)
-            guard let first = bytes.first else { continue }
-            table[first, default: []].append((bytes, token))
+/// Template text as parts, split exactly as llama.cpp tokenizes a rendered prompt with
+/// `parse_special`: the vocabulary's special tokens become `.special` (BOS and EOS as
+/// `.bos`/`.eos`), the rest stays text. Only template text goes through here, never a message.
+func templateParts(of text: String, tokenizer: Tokenizer) -> [TemplatePart] {
+    tokenizer.splitSpecial(text).map { fragment in
+        switch fragment {
+        case .text(let text): return .text(text)
+        case .token(let token):
+            return token == tokenizer.bos ? .bos : token == tokenizer.eos ? .eos : .special(tokenizer.piece(token))
         }
-        for key in table.keys { table[key]!.sort { $0.bytes.count > $1.bytes.count } }
-        pieces = table
-    }
-
-    func parts(of text: String) -> [TemplatePart] {
-        let bytes = Array(text.utf8)
-        var parts: [TemplatePart] = []
-        var pending: [UInt8] = []
-        var i = 0
-        func flush() {
-            if !pending.isEmpty { parts.append(.text(String(decoding: pending, as: UTF8.self))); pending = [] }
-        }
-        outer: while i < bytes.count {
-            if let candidates = pieces[bytes[i]] {
-                for candidate in candidates where i + candidate.bytes.count <= bytes.count
-                    && bytes[i..<(i + candidate.bytes.count)].elementsEqual(candidate.bytes) {
-                    flush()
-                    let token = candidate.token
-                    parts.append(token == tokenizer.bos ? .bos : token == tokenizer.eos ? .eos : .special(tokenizer.piece(token)))
-                    i += candidate.bytes.count
-                    continue outer
-                }
-            }
-            pending.append(bytes[i])
-            i += 1
-        }
-        flush()
-        return parts
     }
 }

@@ -7,7 +7,7 @@ struct BytePairModel: Sendable {
     let merges: [Int64: Int64]
     /// The token of each single byte's GPT-2 character; -1 if the vocabulary lacks it.
     let byteTokens: [Token]
-    /// Look a whole word up before merging (llama.cpp's `ignore_merges`, set for Llama 3).
+    /// Look a whole word up before merging (llama.cpp's `ignore_merges`: Llama 3, Tekken).
     let ignoreMerges: Bool
 
     /// Builds the merge table from "left right" strings. Merges naming text that is not a
@@ -36,7 +36,7 @@ struct BytePairModel: Sendable {
         self.merges = merges
         self.preTokenizer = preTokenizer
         self.byteTokens = ByteUnicode.encoded.map { table.lookup($0) ?? -1 }
-        self.ignoreMerges = preTokenizer.isLlama3
+        self.ignoreMerges = preTokenizer.ignoresMerges
     }
 
     /// Tokenizes plain text (no special tokens in it), appending ids.
