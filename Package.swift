@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama", "Chat", "ChatLlama", "TUI", "Tokenizer", "GGUF",
+                "Llama", "Chat", "ChatLlama", "TUI", "Tokenizer", "GGUF", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["TestSupport", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["TestSupport", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
-        .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"]),
+        .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"], exclude: ["Fixtures"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
         .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI"]),
         .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),

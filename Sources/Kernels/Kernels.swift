@@ -19,6 +19,9 @@ public enum Kernels {
         return pathNames.first { $0.id == id }?.name ?? "portable"
     }
 
+    /// Every path's name, whether or not this CPU can run it.
+    public static var allPaths: [String] { pathNames.map(\.name) }
+
     /// The paths this CPU can run, slowest first.
     public static var availablePaths: [String] {
         pathNames.filter { gk_path_supported($0.id) != 0 }.map(\.name)

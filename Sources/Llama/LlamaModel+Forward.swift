@@ -61,6 +61,7 @@ extension LlamaModel {
             swiglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
             matmul(layer.down, s.gate.pointer, n, s.projection.pointer)
             addInPlace(s.x.pointer, s.projection.pointer, count: n * c.dim)
+            layerObserver?(l, UnsafeBufferPointer(start: s.x.pointer, count: n * c.dim))
         }
         position = start + n
 

@@ -29,6 +29,9 @@ public final class LlamaModel: @unchecked Sendable {
     public let pool: ThreadPool
     /// Number of positions currently in the KV cache.
     public internal(set) var position = 0
+    /// Debugging: hears the hidden state after every layer of every batch (`tokens × dim`
+    /// floats, row by row), to compare layer by layer with `tools/exact`.
+    public var layerObserver: ((_ layer: Int, _ hidden: UnsafeBufferPointer<Float>) -> Void)?
 
     let cache: KVCache
     let state: RunState

@@ -2,6 +2,7 @@ import ArgumentParser
 import Chat
 import Foundation
 import GGUF
+import Kernels
 import Tokenizer
 import Llama
 
@@ -49,9 +50,9 @@ struct InfoCommand: ParsableCommand {
             rows.append(("vocabulary", vocab))
             if let tokenizer = try? Tokenizer(gguf: file) {
                 rows.append(("tokenizer", tokenizer.modelName + (tokenizer.preTokenizer.map { ", pre-tokenizer \($0)" } ?? "")))
-                let ends = tokenizer.endOfGenerationTokens.sorted().map { "\($0) \(TokenizeCommand.escaped(tokenizer.piece($0)))" }
+                let ends = tokenizer.endOfGenerationTokens.sorted().map { "\($0) \(TerminalSanitizer.escaped(tokenizer.piece($0)))" }
                 rows.append(("end of generation", ends.joined(separator: ", ")))
-                for warning in tokenizer.warnings { rows.append(("tokenizer warning", TokenizeCommand.escaped(warning))) }
+                for warning in tokenizer.warnings { rows.append(("tokenizer warning", TerminalSanitizer.escaped(warning))) }
             }
         } else {
             rows.append(("vocabulary", "none"))
@@ -61,6 +62,7 @@ struct InfoCommand: ParsableCommand {
         } else {
             rows.append(("chat template", "none in file"))
         }
+        rows.append(("kernels", "\(Kernels.path) (this CPU can run: \(Kernels.availablePaths.joined(separator: ", ")))"))
         let width = rows.map(\.0.count).max() ?? 0
         for (key, value) in rows {
             // Names and keys come from the file: escape control characters so a hostile

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chat
 import Foundation
+import Kernels
 import Llama
 
 /// Options shared by the commands that load a model.
@@ -14,9 +15,15 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.customShort("t"), .long], help: "Worker threads (default: number of cores).")
     var threads: Int?
 
+    @Option(name: .customLong("kernels"), help: "SIMD kernel path: \(Kernels.allPaths.joined(separator: ", ")) (default: the fastest this CPU has).")
+    var kernelPath: String?
+
     func validate() throws {
         if let c = contextLength, c < 1 { throw ValidationError("-c must be at least 1") }
         if let t = threads, t < 1 { throw ValidationError("-t must be at least 1") }
+        if let kernelPath, !Kernels.availablePaths.contains(kernelPath) {
+            throw ValidationError("--kernels \(kernelPath): this CPU can run \(Kernels.availablePaths.joined(separator: ", "))")
+        }
     }
 
     /// The model file to use; says so on stderr when it is the demo model.
@@ -27,7 +34,9 @@ struct ModelOptions: ParsableArguments {
     }
 
     func load(contextLength override: Int? = nil) throws -> LlamaModel {
-        try LlamaModel(path: try modelPath(), contextLength: override ?? contextLength, threads: threads)
+        // Before loading: weights are repacked for the path in use.
+        if let kernelPath { _ = Kernels.setPath(kernelPath) }
+        return try LlamaModel(path: try modelPath(), contextLength: override ?? contextLength, threads: threads)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Chat
 import Foundation
 import GGUF
 import Tokenizer
@@ -54,7 +55,7 @@ struct TokenizeCommand: ParsableCommand {
             for token in tokens {
                 let bytes = tokenizer.bytes(of: token)
                 let piece = bytes.isEmpty ? tokenizer.piece(token) : String(decoding: bytes, as: UTF8.self)
-                out += "\(token)\t\(Self.escaped(piece))\n"
+                out += "\(token)\t\(TerminalSanitizer.escaped(piece))\n"
             }
             print(out, terminator: "")
         } else {
@@ -66,27 +67,5 @@ struct TokenizeCommand: ParsableCommand {
                               tokens.count, megabytes, seconds, Double(tokens.count) / max(seconds, 1e-9), megabytes / max(seconds, 1e-9))
             FileHandle.standardError.write(Data(line.utf8))
         }
-    }
-
-    /// `piece` with every control character written as an escape, so no token can drive the terminal.
-    static func escaped(_ piece: String) -> String {
-        var out = ""
-        for scalar in piece.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\\": out += "\\\\"
-            default:
-                let v = scalar.value
-                if v < 0x20 || (0x7F...0x9F).contains(v) || scalar.properties.generalCategory == .format
-                    || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator {
-                    out += "\\u{\(String(v, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import TestSupport
 import XCTest
 
 /// Drives the real `ghostchat` binary the way a user or script does.
@@ -49,6 +50,34 @@ final class CommandLineTests: XCTestCase {
         // Special-looking text stays text.
         let special = try ghostchat(["tokenize", "-m", vocab, "--no-bos", "<s>[INST]"]).stdout
         XCTAssertFalse(special.split(separator: " ").contains("1"))
+    }
+
+    func testTokenizeSpecialAndPiecesWithLlama3() throws {
+        let vocab = try Fixtures.path("llama3-vocab.gguf")
+        // Typed control-token text stays text; with --special it is the token (llama.cpp's --parse-special).
+        let plain = try ghostchat(["tokenize", "-m", vocab, "--no-bos", "<|eot_id|>"]).stdout
+        XCTAssertFalse(plain.split(separator: " ").contains("128009"))
+        XCTAssertEqual(try ghostchat(["tokenize", "-m", vocab, "--no-bos", "--special", "<|eot_id|>"]).stdout, "128009\n")
+        // --pieces: one "id<TAB>piece" line per token, the piece escaped so no token drives the terminal.
+        let pieces = try ghostchat(["tokenize", "-m", vocab, "--no-bos", "--pieces", "a\nb\u{1B}[2J\tc"])
+        XCTAssertEqual(pieces.status, 0, pieces.stderr)
+        let shown = pieces.stdout.split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 1).last.map(String.init) ?? "" }
+        XCTAssertEqual(shown.joined(), "a\\nb\\u{1b}[2J\\tc")
+        XCTAssertFalse(pieces.stdout.contains("\u{1B}"))
+    }
+
+    /// `ghostchat run` adds BOS only where the vocabulary asks (SmolLM2's does not), as
+    /// llama.cpp does; the greedy continuation then starts as llama.cpp's.
+    func testRunFollowsTheVocabularyForBOS() throws {
+        let model = try FixtureLocator.smolLM2()
+        let prompt = "def fibonacci(n):\n    \"\"\"Return the n-th Fibonacci number.\"\"\"\n"
+        let ids = try ghostchat(["tokenize", "-m", model, prompt]).stdout
+        XCTAssertFalse(ids.hasPrefix("1 "), "SmolLM2's vocabulary adds no BOS (id 1): \(ids)")
+        let result = try ghostchat(["run", "-m", model, "-p", prompt, "-n", "1", "--temp", "0", "-t", "2"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // With a BOS forced in, the model started over with "\ndef fibonacci(n):"; llama.cpp continues with "```".
+        XCTAssertTrue(result.stdout.hasPrefix("```"), result.stdout.debugDescription)
+        XCTAssertTrue(result.stderr.contains("\(ids.split(separator: " ").count) prompt"), result.stderr)
     }
 
     func testRunGreedyMatchesLlamaCpp() throws {

@@ -1,3 +1,5 @@
+import GGUF
+
 /// Makes model output safe to print on a terminal.
 ///
 /// A model can emit any bytes, including escape sequences that move the cursor, retitle the
@@ -35,5 +37,12 @@ public enum TerminalSanitizer {
         case 0x7F: return "\u{2421}"
         default: return "\u{FFFD}"
         }
+    }
+
+    /// `text` as data: every control character, line or paragraph separator and invisible
+    /// format character written as a Swift-style escape (`\n`, `\t`, `\u{1b}`), backslashes
+    /// doubled. For output where the exact characters matter (token pieces), not prose.
+    public static func escaped(_ text: String) -> String {
+        GGUFError.oneLine(text, escapingBackslashes: true)
     }
 }
