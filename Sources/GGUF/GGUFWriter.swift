@@ -80,6 +80,11 @@ public struct GGUFWriter {
     }
 
     /// Declares a tensor with its bytes at hand.
+    /// Drops the tensor called `name`, if there is one.
+    public mutating func removeTensor(named name: String) {
+        tensors.removeAll { $0.name == name }
+    }
+
     public mutating func addTensor(name: String, dimensions: [Int], type: GGMLType, bytes: [UInt8]) {
         addTensor(name: name, dimensions: dimensions, type: type, produce: { bytes })
     }

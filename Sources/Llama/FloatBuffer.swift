@@ -15,7 +15,8 @@ final class Buffer<Element>: @unchecked Sendable {
         pointer.deallocate()
     }
 
-    subscript(offset: Int) -> UnsafeMutablePointer<Element> { pointer + offset }
+    /// The address of element `offset` (a pointer, not the element: rows are handed to kernels).
+    func pointer(at offset: Int) -> UnsafeMutablePointer<Element> { pointer + offset }
 }
 
 typealias FloatBuffer = Buffer<Float>

@@ -20,10 +20,10 @@ final class KVCache: @unchecked Sendable {
     }
 
     func key(layer: Int, position: Int) -> UnsafeMutablePointer<UInt16> {
-        keys[(layer * capacity + position) * kvDim]
+        keys.pointer(at: (layer * capacity + position) * kvDim)
     }
 
     func value(layer: Int, position: Int) -> UnsafeMutablePointer<UInt16> {
-        values[(layer * capacity + position) * kvDim]
+        values.pointer(at: (layer * capacity + position) * kvDim)
     }
 }

@@ -1,8 +1,10 @@
 import GGUF
 import Kernels
 
-/// The hyperparameters of a Llama-architecture model, read from GGUF metadata.
+/// The hyperparameters of a Llama-style model, read from GGUF metadata.
 public struct LlamaConfig: Sendable, Equatable {
+    /// The family and its features (QKV bias, QK norm, rope style …).
+    public var architecture: Architecture
     /// Width of the residual stream (`embedding_length`).
     public var dim: Int
     /// Number of transformer blocks.
@@ -32,14 +34,16 @@ public struct LlamaConfig: Sendable, Equatable {
     public var qDim: Int { headCount * headDim }
     public var kvDim: Int { kvHeadCount * headDim }
 
-    /// Architectures whose GGUF files use the llama tensor layout.
-    public static let supportedArchitectures: Set<String> = ["llama", "mistral"]
+    /// The `general.architecture` values ghostchat runs.
+    public static var supportedArchitectures: [String] { Architecture.table.map(\.name) }
 
     public init(
+        architecture: Architecture = Architecture(name: "llama"),
         dim: Int, layerCount: Int, ffnDim: Int, headCount: Int, kvHeadCount: Int, headDim: Int? = nil,
         vocabularySize: Int, trainedContextLength: Int, rmsEpsilon: Float = 1e-5,
         ropeFreqBase: Float = 10000, ropeFreqScale: Float = 1, ropeDimensions: Int? = nil
     ) {
+        self.architecture = architecture
         self.dim = dim
         self.layerCount = layerCount
         self.ffnDim = ffnDim
@@ -59,8 +63,8 @@ public struct LlamaConfig: Sendable, Equatable {
         guard let arch = file.architecture else {
             throw ModelError("\(file.path): no general.architecture; is this a model file?")
         }
-        guard Self.supportedArchitectures.contains(arch) else {
-            throw ModelError("\(file.path): unsupported architecture '\(arch)' (ghostchat runs llama-architecture models)")
+        guard let architecture = Architecture.named(arch) else {
+            throw ModelError("\(file.path): unsupported architecture '\(arch)' (ghostchat runs \(Self.supportedArchitectures.joined(separator: ", ")))")
         }
         func required(_ key: String) throws -> Int {
             guard let value = file.int("\(arch).\(key)") else {
@@ -75,14 +79,16 @@ public struct LlamaConfig: Sendable, Equatable {
         }
         var scale: Float = 1
         if let type = file.string("\(arch).rope.scaling.type") {
-            guard type == "linear" || type == "none" else {
-                throw ModelError("\(file.path): unsupported rope scaling '\(type)' (linear is supported)")
+            // Llama 3.1's "llama3" scaling arrives as per-pair divisors in `rope_freqs.weight`.
+            guard type == "linear" || type == "none" || type == "llama3" else {
+                throw ModelError("\(file.path): unsupported rope scaling '\(type)' (linear and Llama 3's are supported)")
             }
             if type == "linear", let factor = file.double("\(arch).rope.scaling.factor"), factor > 0 { scale = Float(1 / factor) }
         } else if let factor = file.double("\(arch).rope.scale_linear"), factor > 0 {
             scale = Float(1 / factor)
         }
         self.init(
+            architecture: architecture,
             dim: dim,
             layerCount: try required("block_count"),
             ffnDim: try required("feed_forward_length"),

@@ -78,7 +78,7 @@ public final class LlamaModel: @unchecked Sendable {
         self.file = file
         self.config = config
         let pool = ThreadPool(threads: threadCount)
-        self.weights = Self.repacked(try LlamaWeights(gguf: file, config: config), pool: pool, progress: progress)
+        self.weights = try LlamaWeights(gguf: file, config: config).repacked(pool: pool, progress: progress)
         self.tokenizer = tokenizer
         self.contextLength = context
         self.batchSize = max(1, min(batchSize, context))
@@ -128,7 +128,7 @@ public final class LlamaModel: @unchecked Sendable {
             let isLast = end == tokens.count
             let rows: LogitsRequest = request == .all ? .all : (isLast ? request : .none)
             tokens[start..<end].withUnsafeBufferPointer { batch in
-                forward(batch, logitsInto: request == .all ? state.logits[start * vocab] : state.logits.pointer, rows: rows)
+                forward(batch, logitsInto: request == .all ? state.logits.pointer(at: start * vocab) : state.logits.pointer, rows: rows)
             }
             start = end
         }

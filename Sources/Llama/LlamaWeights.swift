@@ -7,6 +7,13 @@ public struct LayerWeights: Sendable {
     public var query: WeightMatrix
     public var key: WeightMatrix
     public var value: WeightMatrix
+    /// Q/K/V projection biases (Qwen 2), `qDim`/`kvDim`/`kvDim` floats.
+    public var queryBias: [Float]?
+    public var keyBias: [Float]?
+    public var valueBias: [Float]?
+    /// Per-head RMS norm weights for Q and K (Qwen 3), `headDim` floats each.
+    public var queryNorm: [Float]?
+    public var keyNorm: [Float]?
     public var attentionOutput: WeightMatrix
     public var ffnNorm: [Float]
     public var gate: WeightMatrix
@@ -24,6 +31,8 @@ public struct LlamaWeights: Sendable {
     public var output: WeightMatrix
     /// True when `output` is the token embedding (tied embeddings).
     public var tiedEmbeddings: Bool
+    /// Per-pair divisors of the rope frequencies (`rope_freqs.weight`: Llama 3.1's scaling).
+    public var ropeFrequencyFactors: [Float]?
 
     /// Finds, shape-checks and type-checks every tensor `config` needs in `file`.
     public init(gguf file: GGUFFile, config: LlamaConfig) throws {
@@ -55,6 +64,13 @@ public struct LlamaWeights: Sendable {
         }
 
         let c = config
+        let features = c.architecture
+        /// A tensor the family's features need: its absence is an error naming the feature.
+        func needed(_ name: String, count: Int, if feature: Bool, _ what: String) throws -> [Float]? {
+            guard feature else { return nil }
+            guard file.tensor(named: name) != nil else { throw fail("missing tensor '\(name)', which \(c.architecture.name) models need (\(what))") }
+            return try vector(name, count: count)
+        }
         tokenEmbedding = try matrix("token_embd.weight", columns: c.dim, rows: c.vocabularySize)
         layers = try (0..<c.layerCount).map { i in
             let p = "blk.\(i)."
@@ -63,6 +79,11 @@ public struct LlamaWeights: Sendable {
                 query: try matrix(p + "attn_q.weight", columns: c.dim, rows: c.qDim),
                 key: try matrix(p + "attn_k.weight", columns: c.dim, rows: c.kvDim),
                 value: try matrix(p + "attn_v.weight", columns: c.dim, rows: c.kvDim),
+                queryBias: try needed(p + "attn_q.bias", count: c.qDim, if: features.qkvBias, "QKV bias"),
+                keyBias: try needed(p + "attn_k.bias", count: c.kvDim, if: features.qkvBias, "QKV bias"),
+                valueBias: try needed(p + "attn_v.bias", count: c.kvDim, if: features.qkvBias, "QKV bias"),
+                queryNorm: try needed(p + "attn_q_norm.weight", count: c.headDim, if: features.qkNorm, "QK norm"),
+                keyNorm: try needed(p + "attn_k_norm.weight", count: c.headDim, if: features.qkNorm, "QK norm"),
                 attentionOutput: try matrix(p + "attn_output.weight", columns: c.qDim, rows: c.dim),
                 ffnNorm: try vector(p + "ffn_norm.weight", count: c.dim),
                 gate: try matrix(p + "ffn_gate.weight", columns: c.dim, rows: c.ffnDim),
@@ -71,6 +92,11 @@ public struct LlamaWeights: Sendable {
             )
         }
         outputNorm = try vector("output_norm.weight", count: c.dim)
+        ropeFrequencyFactors = file.tensor(named: "rope_freqs.weight") == nil ? nil
+            : try vector("rope_freqs.weight", count: c.ropeDimensions / 2)
+        if let factors = ropeFrequencyFactors, factors.contains(where: { !$0.isFinite || $0 <= 0 }) {
+            throw fail("tensor 'rope_freqs.weight' holds a factor that is not a positive number")
+        }
         if file.tensor(named: "output.weight") != nil {
             output = try matrix("output.weight", columns: c.dim, rows: c.vocabularySize)
             tiedEmbeddings = false

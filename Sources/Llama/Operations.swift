@@ -42,41 +42,40 @@ func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, cou
     Kernels.swiglu(gate, up, count: n)
 }
 
-/// In-place softmax over `n` values; returns nothing. Max-subtracted for stability.
-func softmax(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-    var maxValue = -Float.infinity
-    for i in 0..<n where x[i] > maxValue { maxValue = x[i] }
-    var sum: Double = 0
-    for i in 0..<n {
-        let e = expf(x[i] - maxValue)
-        x[i] = e
-        sum += Double(e)
-    }
-    let inverse = Float(1 / sum)
-    for i in 0..<n { x[i] *= inverse }
-}
-
-/// Rotates adjacent pairs (x[2i], x[2i+1]) of each head by the angles in `cos`/`sin`
-/// (one entry per pair, `pairs` of them; dimensions past 2·pairs are left alone).
-func applyRope(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, pairs: Int) {
+/// Rotates each head's feature pairs by the angles in `cos`/`sin` (one entry per pair,
+/// `pairs` of them; features past 2·pairs are left alone): pairs (2i, 2i+1) for
+/// `.adjacentPairs`, (i, i + pairs) for `.halves`.
+func applyRope(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>,
+               pairs: Int, style: Architecture.RopeStyle) {
+    let (stride, partner) = style == .adjacentPairs ? (2, 1) : (1, pairs)
     for h in 0..<heads {
         let v = x + h * headDim
         for i in 0..<pairs {
-            let a = v[2 * i], b = v[2 * i + 1]
-            v[2 * i] = a * cos[i] - b * sin[i]
-            v[2 * i + 1] = a * sin[i] + b * cos[i]
+            let first = i * stride, second = first + partner
+            let a = v[first], b = v[second]
+            v[first] = a * cos[i] - b * sin[i]
+            v[second] = a * sin[i] + b * cos[i]
         }
     }
 }
 
+/// x += bias, for each of `rows` rows of `bias.count` floats.
+func addBias(_ x: UnsafeMutablePointer<Float>, _ bias: [Float], rows: Int) {
+    bias.withUnsafeBufferPointer { b in
+        for r in 0..<rows { addInPlace(x + r * b.count, b.baseAddress!, count: b.count) }
+    }
+}
+
 /// Fills `cos`/`sin` with the RoPE angles for `position`. Angles are built the way
-/// llama.cpp builds them (θ multiplied by base^(-2/d) pair by pair, in float), so
-/// positions far into the context round the same way.
-func ropeAngles(position: Int, pairs: Int, dimensions: Int, base: Float, scale: Float, cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>) {
+/// llama.cpp builds them (θ multiplied by base^(-2/d) pair by pair, in float, divided by the
+/// pair's frequency factor if the model has them, then scaled), so positions far into the
+/// context round the same way.
+func ropeAngles(position: Int, pairs: Int, dimensions: Int, base: Float, scale: Float, factors: [Float]?,
+                cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>) {
     let thetaScale = powf(base, -2 / Float(dimensions))
     var theta = Float(position)
     for i in 0..<pairs {
-        let angle = theta * scale
+        let angle = (factors.map { theta / $0[i] } ?? theta) * scale
         cos[i] = cosf(angle)
         sin[i] = sinf(angle)
         theta *= thetaScale

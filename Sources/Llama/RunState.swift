@@ -21,8 +21,6 @@ final class RunState: @unchecked Sendable {
     let ropeSin: FloatBuffer
     /// Per-worker attention scores over the whole context.
     let scores: FloatBuffer
-    /// Per-worker query rounded to half.
-    let queryHalf: Buffer<UInt16>
     /// Logits, grown when a call asks for more rows than fit.
     var logits: FloatBuffer
     let scratch = MatMulScratch()
@@ -43,7 +41,6 @@ final class RunState: @unchecked Sendable {
         ropeCos = FloatBuffer(count: batchCapacity * c.ropeDimensions / 2, initialValue: 0)
         ropeSin = FloatBuffer(count: batchCapacity * c.ropeDimensions / 2, initialValue: 0)
         scores = FloatBuffer(count: workers * contextLength, initialValue: 0)
-        queryHalf = Buffer(count: workers * c.headDim, initialValue: 0)
         logits = FloatBuffer(count: c.vocabularySize, initialValue: 0)
     }
 

@@ -30,13 +30,20 @@ final class ExactArithmeticTests: XCTestCase {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/exact/\(name).topk").path
     }
 
+    func check(model path: String, fixture: String, kernelPaths: [String]) throws {
+        try Self.check(model: path, fixture: Self.fixture(fixture), kernelPaths: kernelPaths)
+    }
+
     override func tearDown() {
         Kernels.setPath(Kernels.availablePaths.last!)
     }
 
+    /// Measures `path` on every kernel path against the exact fixture at `fixturePath` and
+    /// applies the guard; returns each path's distance.
     @discardableResult
-    func check(model path: String, fixture: String, kernelPaths: [String]) throws -> [String: LogitDistance.Summary] {
-        let exact = try TopLogitsFile(path: Self.fixture(fixture))
+    static func check(model path: String, fixture fixturePath: String, kernelPaths: [String]) throws -> [String: LogitDistance.Summary] {
+        let fixture = URL(fileURLWithPath: fixturePath).deletingPathExtension().lastPathComponent
+        let exact = try TopLogitsFile(path: fixturePath)
         let builds = try XCTUnwrap(exact.meta.llamacpp, "the fixture records llama.cpp's distance")
         XCTAssertFalse(builds.isEmpty)
         let text = try String(contentsOfFile: try Fixtures.path("essay.txt"), encoding: .utf8)
@@ -68,13 +75,13 @@ final class ExactArithmeticTests: XCTestCase {
                          s.sameTop, s.positions, s.clearSameTop, s.clear))
             XCTAssertEqual(s.positions, builds[0].positions)
             XCTAssertEqual(s.pplBase, builds[0].pplBase, accuracy: builds[0].pplBase * 1e-6, "exact perplexity read back")
-            XCTAssertLessThanOrEqual(s.lnPerplexityRatio, Self.tolerance * llamaPerplexityError + Self.noise * (s.lnPerplexityRatioError ?? 0),
+            XCTAssertLessThanOrEqual(s.lnPerplexityRatio, tolerance * llamaPerplexityError + noise * (s.lnPerplexityRatioError ?? 0),
                                      "\(fixture) \(kernels): perplexity error vs exact (± \(s.lnPerplexityRatioError ?? 0)), llama.cpp's is \(llamaPerplexityError)")
-            XCTAssertLessThanOrEqual(s.kldMean, Self.tolerance * llamaKLD + Self.noise * (s.kldMeanError ?? 0),
+            XCTAssertLessThanOrEqual(s.kldMean, tolerance * llamaKLD + noise * (s.kldMeanError ?? 0),
                                      "\(fixture) \(kernels): mean KLD from exact (± \(s.kldMeanError ?? 0)), llama.cpp's is \(llamaKLD)")
             let misses = s.clear - s.clearSameTop
             XCTAssertEqual(s.clear, builds[0].clear)
-            XCTAssertLessThanOrEqual(Double(misses), Self.tolerance * Double(llamaMisses),
+            XCTAssertLessThanOrEqual(Double(misses), tolerance * Double(llamaMisses),
                                      "\(fixture) \(kernels): top-token disagreements with exact where its margin is clear")
         }
         return results

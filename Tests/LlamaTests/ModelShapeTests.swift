@@ -22,10 +22,10 @@ final class ModelShapeTests: XCTestCase {
         return (batched, stepwise)
     }
 
-    func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-3, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, file: file, line: line)
+    func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-3, _ label: String = "", file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, label, file: file, line: line)
         let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThan(worst, tolerance, "max |Δ| \(worst)", file: file, line: line)
+        XCTAssertLessThan(worst, tolerance, "\(label): max |Δ| \(worst)", file: file, line: line)
         XCTAssertTrue(a.allSatisfy(\.isFinite), file: file, line: line)
     }
 
@@ -42,10 +42,18 @@ final class ModelShapeTests: XCTestCase {
             let path = try shape.write()
             defer { try? FileManager.default.removeItem(atPath: path) }
             let (batched, stepwise) = try batchedAndStepwise(path)
-            assertClose(batched, stepwise)
+            assertClose(batched, stepwise, name + ", batched vs token by token")
             let single = try batchedAndStepwise(path, threads: 1)
-            assertClose(batched, single.batched, tolerance: 1e-4)
-            _ = name
+            assertClose(batched, single.batched, tolerance: 1e-4, name + ", 2 threads vs 1")
+        }
+    }
+
+    /// The families of the architecture table (QKV bias, QK norm, neox rope, rope factors)
+    /// give the same logits batched and token by token.
+    func testFamiliesAgreeBatchedVersusStepwise() throws {
+        for name in ["llama3-f16", "qwen2-f16", "qwen3-q4_k_m"] {
+            let (batched, stepwise) = try batchedAndStepwise(ArchitectureTests.model(name))
+            assertClose(batched, stepwise, name)
         }
     }
 

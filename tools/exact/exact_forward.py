@@ -5,7 +5,9 @@ Weights are dequantized from the GGUF file (with `gguf`'s reference dequantizers
 after that is float64: no activation quantization, no f16 KV cache, no fused kernels. ghostchat
 and llama.cpp both approximate this; the one closer to it is the more correct.
 
-One readable function per architecture, registered in ARCHITECTURES by `general.architecture`.
+Architectures are a table of names and features (FEATURES, as ghostchat's and llama.cpp's
+architecture tables), read by one decoder loop; a family whose structure truly differs gets a
+function of its own in ARCHITECTURES.
 
     python tools/exact/exact_forward.py MODEL.gguf 1 415 2 ...     # prints the argmax per position
 
@@ -17,6 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 from gguf import GGUFReader
 from gguf.quants import dequantize
+
+
+@dataclass(frozen=True)
+class Features:
+    """What a family's blocks contain beyond Llama's."""
+    rope: str = "norm"          # "norm": rotate pairs (2i, 2i+1); "neox": pairs (i, i + d/2)
+    qkv_bias: bool = False      # Qwen 2: biases on the Q, K and V projections
+    qk_norm: bool = False       # Qwen 3: RMS norm over each head of Q and K, before rope
+
+
+FEATURES = {
+    "llama": Features(),
+    "mistral": Features(),
+    "qwen2": Features(rope="neox", qkv_bias=True),
+    "qwen3": Features(rope="neox", qk_norm=True),
+}
 
 
 @dataclass
@@ -45,7 +63,7 @@ class Model:
         arch = self.value("general.architecture")
         dim = int(self.value(f"{arch}.embedding_length"))
         heads = int(self.value(f"{arch}.attention.head_count"))
-        head_dim = dim // heads
+        head_dim = int(self.value(f"{arch}.attention.key_length", dim // heads))
         vocab = len(self.fields["tokenizer.ggml.tokens"].contents())
         self.config = Config(
             architecture=arch, dim=dim, layers=int(self.value(f"{arch}.block_count")), heads=heads,
@@ -81,16 +99,22 @@ def silu(x):
     return x / (1.0 + np.exp(-x))
 
 
-def rope_adjacent(x, positions, base, dims):
-    """Rotary embedding on pairs (2i, 2i+1) of the first `dims` features of every head
-    (llama.cpp's "norm" rope; the converter permutes Llama's Q/K rows to match). x: (T, H, D)."""
+def rope(x, positions, base, dims, style, factors=None):
+    """Rotary embedding of the first `dims` features of every head. x: (T, H, D).
+    Pair i turns by position * base^(-2i/dims) / factors[i] (factors: Llama 3.1's
+    `rope_freqs.weight`). "norm" pairs features (2i, 2i+1) (llama.cpp's default; the converter
+    permutes Llama's Q/K rows to match), "neox" pairs (i, i + dims/2) (Qwen, Gemma, Phi-3)."""
     half = dims // 2
-    theta = positions[:, None] * base ** (-2.0 * np.arange(half) / dims)      # (T, half)
+    inverse = base ** (-2.0 * np.arange(half) / dims)
+    if factors is not None:
+        inverse = inverse / factors
+    theta = positions[:, None] * inverse                                       # (T, half)
     cos, sin = np.cos(theta)[:, None, :], np.sin(theta)[:, None, :]
-    even, odd = x[..., 0:dims:2], x[..., 1:dims:2]
+    first, second = (slice(0, dims, 2), slice(1, dims, 2)) if style == "norm" else (slice(0, half), slice(half, dims))
+    a, b = x[..., first], x[..., second]
     out = x.copy()
-    out[..., 0:dims:2] = even * cos - odd * sin
-    out[..., 1:dims:2] = even * sin + odd * cos
+    out[..., first] = a * cos - b * sin
+    out[..., second] = a * sin + b * cos
     return out
 
 
@@ -110,22 +134,31 @@ def causal_attention(q, k, v):
 
 # ---- architectures ---------------------------------------------------------------------------
 
-def llama(model, tokens, on_layer=None):
-    """Llama 1/2/3, Mistral, SmolLM2, TinyLlama: pre-norm blocks, rotary attention with grouped
-    KV heads, SwiGLU feed-forward, optional tied output. Returns logits (T, vocab)."""
+def decoder(model, tokens, on_layer=None):
+    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3): pre-norm
+    blocks, rotary attention with grouped KV heads, SwiGLU feed-forward, optional tied output;
+    the family's Features switch its extras on. Returns logits (T, vocab)."""
     c = model.config
+    f = FEATURES[c.architecture]
     w = model.weight
     t = len(tokens)
     positions = np.arange(t, dtype=np.float64)
+    factors = w("rope_freqs.weight") if model.has("rope_freqs.weight") else None
     x = w("token_embd.weight")[np.asarray(tokens)]
     for layer in range(c.layers):
         p = f"blk.{layer}."
         h = rms_norm(x, w(p + "attn_norm.weight"), c.norm_eps)
-        q = (h @ w(p + "attn_q.weight").T).reshape(t, c.heads, c.head_dim)
-        k = (h @ w(p + "attn_k.weight").T).reshape(t, c.kv_heads, c.head_dim)
-        v = (h @ w(p + "attn_v.weight").T).reshape(t, c.kv_heads, c.head_dim)
-        q = rope_adjacent(q, positions, c.rope_base, c.rope_dims)
-        k = rope_adjacent(k, positions, c.rope_base, c.rope_dims)
+        q, k, v = (h @ w(p + f"attn_{n}.weight").T for n in "qkv")
+        if f.qkv_bias:
+            q, k, v = q + w(p + "attn_q.bias"), k + w(p + "attn_k.bias"), v + w(p + "attn_v.bias")
+        q = q.reshape(t, c.heads, c.head_dim)
+        k = k.reshape(t, c.kv_heads, c.head_dim)
+        v = v.reshape(t, c.kv_heads, c.head_dim)
+        if f.qk_norm:
+            q = rms_norm(q, w(p + "attn_q_norm.weight"), c.norm_eps)
+            k = rms_norm(k, w(p + "attn_k_norm.weight"), c.norm_eps)
+        q = rope(q, positions, c.rope_base, c.rope_dims, f.rope, factors)
+        k = rope(k, positions, c.rope_base, c.rope_dims, f.rope, factors)
         attended = causal_attention(q, k, v).reshape(t, c.heads * c.head_dim)
         x = x + attended @ w(p + "attn_output.weight").T
 
@@ -139,7 +172,7 @@ def llama(model, tokens, on_layer=None):
     return x @ output.T
 
 
-ARCHITECTURES = {"llama": llama}
+ARCHITECTURES = {name: decoder for name in FEATURES}
 
 
 def forward(model, tokens, on_layer=None):

@@ -1,0 +1,90 @@
+import Foundation
+import GGUF
+import Kernels
+import Llama
+import TestSupport
+import XCTest
+
+/// Every family in the architecture table, on a small random-weight model with that family's
+/// structure (`tools/make-architecture-models.py`: Llama 3.2 with rope_freqs, Qwen 2.5 with QKV
+/// biases, Qwen3 with QK norm and heads wider than the model), as F16 and as llama.cpp's
+/// Q4_K_M, on every kernel path this CPU has:
+/// - no farther from exact arithmetic than llama.cpp (the guard of `ExactArithmeticTests`),
+///   which also checks the argmax against exact's wherever its margin is clear;
+/// - perplexity within 0.1 % (F16) or 1 % (quantized) of llama.cpp's (the closer build's).
+final class ArchitectureTests: XCTestCase {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/architectures")
+
+    static func model(_ name: String) -> String { directory.appendingPathComponent("\(name).gguf").path }
+
+    override func tearDown() {
+        Kernels.setPath(Kernels.availablePaths.last!)
+    }
+
+    func check(_ name: String, architecture: String, perplexityTolerance: Double) throws {
+        let path = Self.model(name)
+        XCTAssertEqual(try GGUFFile(path: path).architecture, architecture)
+        let fixture = Self.directory.appendingPathComponent("\(name)-essay.topk").path
+        let results = try ExactArithmeticTests.check(model: path, fixture: fixture, kernelPaths: Kernels.availablePaths)
+        let builds = try XCTUnwrap(TopLogitsFile(path: fixture).meta.llamacpp)
+        for (kernels, result) in results {
+            let closest = builds.map { abs(result.ppl / $0.ppl - 1) }.min()!
+            XCTAssertLessThanOrEqual(closest, perplexityTolerance, "\(name) \(kernels): perplexity \(result.ppl) vs llama.cpp's \(builds.map(\.ppl))")
+        }
+    }
+
+    func testLlama3RopeScaling() throws {
+        try check("llama3-f16", architecture: "llama", perplexityTolerance: 0.001)
+        try check("llama3-q4_k_m", architecture: "llama", perplexityTolerance: 0.01)
+        let model = try LlamaModel(path: Self.model("llama3-f16"), contextLength: 64, threads: 2)
+        XCTAssertEqual(model.weights.ropeFrequencyFactors?.count, model.config.ropeDimensions / 2)
+    }
+
+    func testQwen2QKVBias() throws {
+        try check("qwen2-f16", architecture: "qwen2", perplexityTolerance: 0.001)
+        try check("qwen2-q4_k_m", architecture: "qwen2", perplexityTolerance: 0.01)
+    }
+
+    func testQwen3QKNormAndWideHeads() throws {
+        try check("qwen3-f16", architecture: "qwen3", perplexityTolerance: 0.001)
+        try check("qwen3-q4_k_m", architecture: "qwen3", perplexityTolerance: 0.01)
+        let model = try LlamaModel(path: Self.model("qwen3-f16"), contextLength: 64, threads: 2)
+        XCTAssertEqual(model.config.qDim, 2 * model.config.dim, "4 heads of 128 on a width of 256")
+    }
+
+    /// A copy of `name` changed by `edit`, loaded; returns the one-line error.
+    func loadError(_ name: String, _ edit: (inout GGUFWriter) -> Void) throws -> String {
+        var writer = GGUFWriter(copying: try GGUFFile(path: Self.model(name)))
+        edit(&writer)
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("arch-\(UUID().uuidString).gguf").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try writer.write(to: copy)
+        do {
+            _ = try LlamaModel(path: copy, contextLength: 64, threads: 1)
+            XCTFail("\(name): the edited file loaded")
+            return ""
+        } catch {
+            XCTAssertFalse("\(error)".contains("\n"), "\(error)")
+            return "\(error)"
+        }
+    }
+
+    func testBadFilesAreOneLineErrors() throws {
+        let noBias = try loadError("qwen2-f16") { $0.removeTensor(named: "blk.1.attn_k.bias") }
+        XCTAssertTrue(noBias.contains("missing tensor 'blk.1.attn_k.bias', which qwen2 models need (QKV bias)"), noBias)
+        let noNorm = try loadError("qwen3-f16") { $0.removeTensor(named: "blk.0.attn_q_norm.weight") }
+        XCTAssertTrue(noNorm.contains("which qwen3 models need (QK norm)"), noNorm)
+        let shortFactors = try loadError("llama3-f16") { writer in
+            writer.removeTensor(named: "rope_freqs.weight")
+            writer.addTensor(name: "rope_freqs.weight", dimensions: [16], type: .f32, bytes: Array(repeating: 0, count: 64))
+        }
+        XCTAssertTrue(shortFactors.contains("'rope_freqs.weight' has shape [16], expected [32]"), shortFactors)
+        let zeroFactors = try loadError("llama3-f16") { writer in
+            writer.removeTensor(named: "rope_freqs.weight")
+            writer.addTensor(name: "rope_freqs.weight", dimensions: [32], type: .f32, bytes: Array(repeating: 0, count: 128))
+        }
+        XCTAssertTrue(zeroFactors.contains("not a positive number"), zeroFactors)
+        let unknown = try loadError("qwen3-f16") { $0.set("general.architecture", .string("qwen9")) }
+        XCTAssertTrue(unknown.contains("unsupported architecture 'qwen9'"), unknown)
+    }
+}

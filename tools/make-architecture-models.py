@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Writes the small random-weight models, one per architecture family, that the architecture
+tests run (Tests/LlamaTests/Fixtures/architectures/), and their exact-arithmetic fixtures.
+
+Each family gets the structure of a real model at a size CI can afford: 2 layers, width 256,
+the family's head layout, norms, biases and rope, and a 512-token SentencePiece vocabulary (the
+first 512 pieces of Llama 2's, bytes included). Written as F16 (norms and biases F32), then
+quantized to Q4_K_M by llama.cpp's own quantizer. For every file, tools/exact/make-fixtures.py
+records exact arithmetic's top logits on essay.txt and the distance of two llama.cpp builds.
+
+    V512=…/venv512/bin/python V2=…/venv-avx2/bin/python tools/make-architecture-models.py [FAMILY…]
+
+(V512 / V2: llama-cpp-python 0.3.36 built for AVX-512 and for AVX2; see tools/exact/README.md.)
+"""
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import gguf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+FIXTURES = os.environ.get("GHOSTCHAT_FIXTURES", os.path.join(ROOT, "..", "shared", "fixtures"))
+OUT = os.path.join(ROOT, "Tests", "LlamaTests", "Fixtures", "architectures")
+VOCAB = 512
+
+# family: architecture, what it is shaped after, heads, kv heads, head width, ffn, rope base, eps, extras
+FAMILIES = {
+    "llama3": dict(arch="llama", after="Llama 3.2 1B: GQA, rope base 500 000 with Llama 3.1 rope scaling (rope_freqs)",
+                   heads=4, kv=2, head=64, ffn=512, base=500000.0, eps=1e-5, rope_freqs=True, tied=True),
+    "qwen2": dict(arch="qwen2", after="Qwen 2.5 0.5B: QKV biases, neox rope, base 1e6, tied embeddings",
+                  heads=4, kv=2, head=64, ffn=512, base=1000000.0, eps=1e-6, qkv_bias=True, tied=True),
+    "qwen3": dict(arch="qwen3", after="Qwen3 0.6B: QK norm, neox rope, heads wider than the model (4 × 128 > 256)",
+                  heads=4, kv=2, head=128, ffn=512, base=1000000.0, eps=1e-6, qk_norm=True, tied=True),
+}
+DIM, LAYERS, CTX = 256, 2, 512
+
+
+def llama3_rope_factors(head, base, factor=32.0, low=1.0, high=4.0, original=8192):
+    """The divisors Llama 3.1's converter writes as rope_freqs.weight."""
+    factors = []
+    for i in range(0, head, 2):
+        wavelength = 2 * math.pi * base ** (i / head)
+        if wavelength < original / high:
+            factors.append(1.0)
+        elif wavelength > original / low:
+            factors.append(factor)
+        else:
+            smooth = (original / wavelength - low) / (high - low)
+            factors.append(1 / ((1 - smooth) / factor + smooth))
+    return np.array(factors, dtype=np.float32)
+
+
+def write(name, spec, path, seed):
+    vocab = gguf.GGUFReader(os.path.join(FIXTURES, "llama2-vocab.gguf"))
+    field = vocab.fields
+    tokens = [bytes(field["tokenizer.ggml.tokens"].parts[i]).decode() for i in field["tokenizer.ggml.tokens"].data][:VOCAB]
+    scores = [float(field["tokenizer.ggml.scores"].parts[i][0]) for i in field["tokenizer.ggml.scores"].data][:VOCAB]
+    types = [int(field["tokenizer.ggml.token_type"].parts[i][0]) for i in field["tokenizer.ggml.token_type"].data][:VOCAB]
+
+    arch, heads, kv, head, ffn = spec["arch"], spec["heads"], spec["kv"], spec["head"], spec["ffn"]
+    w = gguf.GGUFWriter(path, arch)
+    w.add_name(f"random {name} ({spec['after']})")
+    w.add_context_length(CTX)
+    w.add_embedding_length(DIM)
+    w.add_block_count(LAYERS)
+    w.add_feed_forward_length(ffn)
+    w.add_head_count(heads)
+    w.add_head_count_kv(kv)
+    w.add_key_length(head)
+    w.add_value_length(head)
+    w.add_layer_norm_rms_eps(spec["eps"])
+    w.add_rope_freq_base(spec["base"])
+    w.add_rope_dimension_count(head)
+    w.add_vocab_size(VOCAB)
+    w.add_file_type(1)
+    w.add_tokenizer_model("llama")
+    w.add_tokenizer_pre("default")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(2)
+    w.add_unk_token_id(0)
+    w.add_add_bos_token(True)
+    w.add_add_eos_token(False)
+
+    rng = np.random.default_rng(seed)
+
+    def matrix(rows, cols, scale=1.0):
+        return (scale * rng.standard_normal((rows, cols), dtype=np.float32) / np.sqrt(cols)).astype(np.float16)
+
+    def norm(n):
+        return (1.0 + 0.2 * rng.standard_normal(n)).astype(np.float32)
+
+    # Element std 0.15: a (tied) unembedding then gives logits of std ≈ 2.4, a real model's spread.
+    w.add_tensor("token_embd.weight", matrix(VOCAB, DIM, scale=0.15 * np.sqrt(DIM)))
+    if spec.get("rope_freqs"):
+        w.add_tensor("rope_freqs.weight", llama3_rope_factors(head, spec["base"]))
+    for i in range(LAYERS):
+        p = f"blk.{i}."
+        w.add_tensor(p + "attn_norm.weight", norm(DIM))
+        w.add_tensor(p + "attn_q.weight", matrix(heads * head, DIM))
+        w.add_tensor(p + "attn_k.weight", matrix(kv * head, DIM))
+        w.add_tensor(p + "attn_v.weight", matrix(kv * head, DIM))
+        if spec.get("qkv_bias"):
+            w.add_tensor(p + "attn_q.bias", (0.5 * rng.standard_normal(heads * head)).astype(np.float32))
+            w.add_tensor(p + "attn_k.bias", (0.5 * rng.standard_normal(kv * head)).astype(np.float32))
+            w.add_tensor(p + "attn_v.bias", (0.5 * rng.standard_normal(kv * head)).astype(np.float32))
+        if spec.get("qk_norm"):
+            w.add_tensor(p + "attn_q_norm.weight", norm(head))
+            w.add_tensor(p + "attn_k_norm.weight", norm(head))
+        w.add_tensor(p + "attn_output.weight", matrix(DIM, heads * head))
+        w.add_tensor(p + "ffn_norm.weight", norm(DIM))
+        w.add_tensor(p + "ffn_gate.weight", matrix(ffn, DIM))
+        w.add_tensor(p + "ffn_up.weight", matrix(ffn, DIM))
+        w.add_tensor(p + "ffn_down.weight", matrix(DIM, ffn))
+    w.add_tensor("output_norm.weight", norm(DIM))
+    if not spec.get("tied"):
+        w.add_tensor("output.weight", matrix(VOCAB, DIM, scale=0.15 * np.sqrt(DIM)))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def main():
+    v512, v2 = os.environ["V512"], os.environ["V2"]
+    os.makedirs(OUT, exist_ok=True)
+    essay = os.path.join(FIXTURES, "essay.txt")
+    for seed, name in enumerate(sys.argv[1:] or FAMILIES):
+        f16 = os.path.join(OUT, f"{name}-f16.gguf")
+        write(name, FAMILIES[name], f16, seed + 1)
+        quantized = os.path.join(OUT, f"{name}-q4_k_m.gguf")
+        subprocess.run([v512, os.path.join(HERE, "quantize-with-llamacpp.py"), f16, quantized, "Q4_K_M"], check=True)
+        for model in (f16, quantized):
+            fixture = model.replace(".gguf", "-essay.topk")
+            for python, extra in ((v512, []), (v2, ["--add"])):
+                subprocess.run([python, os.path.join(HERE, "exact", "make-fixtures.py"), *extra, model, essay, "128", fixture], check=True)
+
+
+if __name__ == "__main__":
+    main()
