@@ -34,6 +34,9 @@ FAMILIES = {
                   heads=4, kv=2, head=64, ffn=512, base=1000000.0, eps=1e-6, qkv_bias=True, tied=True),
     "qwen3": dict(arch="qwen3", after="Qwen3 0.6B: QK norm, neox rope, heads wider than the model (4 × 128 > 256)",
                   heads=4, kv=2, head=128, ffn=512, base=1000000.0, eps=1e-6, qk_norm=True, tied=True),
+    "phi3": dict(arch="phi3", after="Phi-3 mini: fused QKV and gate/up tensors, neox rope, separate output",
+                 heads=4, kv=4, head=64, ffn=512, base=10000.0, eps=1e-5, fused=True, tied=False,
+                 special_tokens=["<|end|>", "<|endoftext|>"]),
 }
 DIM, LAYERS, CTX = 256, 2, 512
 
@@ -60,6 +63,9 @@ def write(name, spec, path, seed):
     scores = [float(field["tokenizer.ggml.scores"].parts[i][0]) for i in field["tokenizer.ggml.scores"].data][:VOCAB]
     types = [int(field["tokenizer.ggml.token_type"].parts[i][0]) for i in field["tokenizer.ggml.token_type"].data][:VOCAB]
 
+    for index, piece in enumerate(spec.get("special_tokens", [])):
+        # llama.cpp looks some families' end tokens up by name (Phi-3: <|end|>).
+        tokens[VOCAB - 1 - index], types[VOCAB - 1 - index], scores[VOCAB - 1 - index] = piece, 3, 0.0
     arch, heads, kv, head, ffn = spec["arch"], spec["heads"], spec["kv"], spec["head"], spec["ffn"]
     w = gguf.GGUFWriter(path, arch)
     w.add_name(f"random {name} ({spec['after']})")
@@ -102,9 +108,12 @@ def write(name, spec, path, seed):
     for i in range(LAYERS):
         p = f"blk.{i}."
         w.add_tensor(p + "attn_norm.weight", norm(DIM))
-        w.add_tensor(p + "attn_q.weight", matrix(heads * head, DIM))
-        w.add_tensor(p + "attn_k.weight", matrix(kv * head, DIM))
-        w.add_tensor(p + "attn_v.weight", matrix(kv * head, DIM))
+        if spec.get("fused"):
+            w.add_tensor(p + "attn_qkv.weight", matrix((heads + 2 * kv) * head, DIM))
+        else:
+            w.add_tensor(p + "attn_q.weight", matrix(heads * head, DIM))
+            w.add_tensor(p + "attn_k.weight", matrix(kv * head, DIM))
+            w.add_tensor(p + "attn_v.weight", matrix(kv * head, DIM))
         if spec.get("qkv_bias"):
             w.add_tensor(p + "attn_q.bias", (0.5 * rng.standard_normal(heads * head)).astype(np.float32))
             w.add_tensor(p + "attn_k.bias", (0.5 * rng.standard_normal(kv * head)).astype(np.float32))
@@ -114,8 +123,11 @@ def write(name, spec, path, seed):
             w.add_tensor(p + "attn_k_norm.weight", norm(head))
         w.add_tensor(p + "attn_output.weight", matrix(DIM, heads * head))
         w.add_tensor(p + "ffn_norm.weight", norm(DIM))
-        w.add_tensor(p + "ffn_gate.weight", matrix(ffn, DIM))
-        w.add_tensor(p + "ffn_up.weight", matrix(ffn, DIM))
+        if spec.get("fused"):
+            w.add_tensor(p + "ffn_up.weight", matrix(2 * ffn, DIM))
+        else:
+            w.add_tensor(p + "ffn_gate.weight", matrix(ffn, DIM))
+            w.add_tensor(p + "ffn_up.weight", matrix(ffn, DIM))
         w.add_tensor(p + "ffn_down.weight", matrix(DIM, ffn))
     w.add_tensor("output_norm.weight", norm(DIM))
     if not spec.get("tied"):

@@ -25,6 +25,13 @@ public struct WeightMatrix: @unchecked Sendable {
         self.data = data
     }
 
+    /// Rows `range` of this matrix as a matrix of their own, sharing the bytes: a fused
+    /// tensor (Phi-3's `attn_qkv`, its gate/up `ffn_up`) read as its parts.
+    public func rows(_ range: Range<Int>) -> WeightMatrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows && packed == nil, "row range outside the matrix")
+        return WeightMatrix(type: type, rows: range.count, columns: columns, data: data + range.lowerBound * rowByteCount)
+    }
+
     /// A copy whose matmuls use `storage` (packed by `Kernels.pack`).
     func withPacked(_ storage: PackedStorage) -> WeightMatrix {
         var m = self

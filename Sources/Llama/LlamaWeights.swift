@@ -72,13 +72,34 @@ public struct LlamaWeights: Sendable {
             return try vector(name, count: count)
         }
         tokenEmbedding = try matrix("token_embd.weight", columns: c.dim, rows: c.vocabularySize)
+        if file.tensor(named: "rope_factors_long.weight") != nil || file.tensor(named: "rope_factors_short.weight") != nil {
+            throw fail("long-context rope factors (rope_factors_long/short, Phi-3 128k) are not supported yet; use a 4k-context file")
+        }
         layers = try (0..<c.layerCount).map { i in
             let p = "blk.\(i)."
+            let query, key, value: WeightMatrix
+            if features.fusedQKV {
+                let qkv = try matrix(p + "attn_qkv.weight", columns: c.dim, rows: c.qDim + 2 * c.kvDim)
+                query = qkv.rows(0..<c.qDim)
+                key = qkv.rows(c.qDim..<(c.qDim + c.kvDim))
+                value = qkv.rows((c.qDim + c.kvDim)..<(c.qDim + 2 * c.kvDim))
+            } else {
+                query = try matrix(p + "attn_q.weight", columns: c.dim, rows: c.qDim)
+                key = try matrix(p + "attn_k.weight", columns: c.dim, rows: c.kvDim)
+                value = try matrix(p + "attn_v.weight", columns: c.dim, rows: c.kvDim)
+            }
+            let gate, up: WeightMatrix
+            if features.fusedGateUp {
+                let gateUp = try matrix(p + "ffn_up.weight", columns: c.dim, rows: 2 * c.ffnDim)
+                gate = gateUp.rows(0..<c.ffnDim)
+                up = gateUp.rows(c.ffnDim..<(2 * c.ffnDim))
+            } else {
+                gate = try matrix(p + "ffn_gate.weight", columns: c.dim, rows: c.ffnDim)
+                up = try matrix(p + "ffn_up.weight", columns: c.dim, rows: c.ffnDim)
+            }
             return LayerWeights(
                 attentionNorm: try vector(p + "attn_norm.weight", count: c.dim),
-                query: try matrix(p + "attn_q.weight", columns: c.dim, rows: c.qDim),
-                key: try matrix(p + "attn_k.weight", columns: c.dim, rows: c.kvDim),
-                value: try matrix(p + "attn_v.weight", columns: c.dim, rows: c.kvDim),
+                query: query, key: key, value: value,
                 queryBias: try needed(p + "attn_q.bias", count: c.qDim, if: features.qkvBias, "QKV bias"),
                 keyBias: try needed(p + "attn_k.bias", count: c.kvDim, if: features.qkvBias, "QKV bias"),
                 valueBias: try needed(p + "attn_v.bias", count: c.kvDim, if: features.qkvBias, "QKV bias"),
@@ -86,8 +107,7 @@ public struct LlamaWeights: Sendable {
                 keyNorm: try needed(p + "attn_k_norm.weight", count: c.headDim, if: features.qkNorm, "QK norm"),
                 attentionOutput: try matrix(p + "attn_output.weight", columns: c.qDim, rows: c.dim),
                 ffnNorm: try vector(p + "ffn_norm.weight", count: c.dim),
-                gate: try matrix(p + "ffn_gate.weight", columns: c.dim, rows: c.ffnDim),
-                up: try matrix(p + "ffn_up.weight", columns: c.dim, rows: c.ffnDim),
+                gate: gate, up: up,
                 down: try matrix(p + "ffn_down.weight", columns: c.ffnDim, rows: c.dim)
             )
         }

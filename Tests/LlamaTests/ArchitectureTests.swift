@@ -7,7 +7,8 @@ import XCTest
 
 /// Every family in the architecture table, on a small random-weight model with that family's
 /// structure (`tools/make-architecture-models.py`: Llama 3.2 with rope_freqs, Qwen 2.5 with QKV
-/// biases, Qwen3 with QK norm and heads wider than the model), as F16 and as llama.cpp's
+/// biases, Qwen3 with QK norm and heads wider than the model, Phi-3 with fused QKV and
+/// gate/up tensors), as F16 and as llama.cpp's
 /// Q4_K_M, on every kernel path this CPU has:
 /// - no farther from exact arithmetic than llama.cpp (the guard of `ExactArithmeticTests`),
 ///   which also checks the argmax against exact's wherever its margin is clear;
@@ -52,6 +53,11 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertEqual(model.config.qDim, 2 * model.config.dim, "4 heads of 128 on a width of 256")
     }
 
+    func testPhi3FusedTensors() throws {
+        try check("phi3-f16", architecture: "phi3", perplexityTolerance: 0.001)
+        try check("phi3-q4_k_m", architecture: "phi3", perplexityTolerance: 0.01)
+    }
+
     /// A copy of `name` changed by `edit`, loaded; returns the one-line error.
     func loadError(_ name: String, _ edit: (inout GGUFWriter) -> Void) throws -> String {
         var writer = GGUFWriter(copying: try GGUFFile(path: Self.model(name)))
@@ -84,6 +90,10 @@ final class ArchitectureTests: XCTestCase {
             writer.addTensor(name: "rope_freqs.weight", dimensions: [32], type: .f32, bytes: Array(repeating: 0, count: 128))
         }
         XCTAssertTrue(zeroFactors.contains("not a positive number"), zeroFactors)
+        let longRope = try loadError("phi3-f16") { writer in
+            writer.addTensor(name: "rope_factors_long.weight", dimensions: [32], type: .f32, bytes: Array(repeating: 0, count: 128))
+        }
+        XCTAssertTrue(longRope.contains("not supported yet"), longRope)
         let unknown = try loadError("qwen3-f16") { $0.set("general.architecture", .string("qwen9")) }
         XCTAssertTrue(unknown.contains("unsupported architecture 'qwen9'"), unknown)
     }

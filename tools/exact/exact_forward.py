@@ -27,6 +27,8 @@ class Features:
     rope: str = "norm"          # "norm": rotate pairs (2i, 2i+1); "neox": pairs (i, i + d/2)
     qkv_bias: bool = False      # Qwen 2: biases on the Q, K and V projections
     qk_norm: bool = False       # Qwen 3: RMS norm over each head of Q and K, before rope
+    fused_qkv: bool = False     # Phi-3: attn_qkv.weight holds Q, K, V rows in that order
+    fused_gate_up: bool = False # Phi-3: ffn_up.weight holds the gate rows, then the up rows
 
 
 FEATURES = {
@@ -34,6 +36,7 @@ FEATURES = {
     "mistral": Features(),
     "qwen2": Features(rope="neox", qkv_bias=True),
     "qwen3": Features(rope="neox", qk_norm=True),
+    "phi3": Features(rope="neox", fused_qkv=True, fused_gate_up=True),
 }
 
 
@@ -135,7 +138,7 @@ def causal_attention(q, k, v):
 # ---- architectures ---------------------------------------------------------------------------
 
 def decoder(model, tokens, on_layer=None):
-    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3): pre-norm
+    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3, Phi-3): pre-norm
     blocks, rotary attention with grouped KV heads, SwiGLU feed-forward, optional tied output;
     the family's Features switch its extras on. Returns logits (T, vocab)."""
     c = model.config
@@ -148,7 +151,10 @@ def decoder(model, tokens, on_layer=None):
     for layer in range(c.layers):
         p = f"blk.{layer}."
         h = rms_norm(x, w(p + "attn_norm.weight"), c.norm_eps)
-        q, k, v = (h @ w(p + f"attn_{n}.weight").T for n in "qkv")
+        if f.fused_qkv:
+            q, k, v = np.split(h @ w(p + "attn_qkv.weight").T, [c.heads * c.head_dim, (c.heads + c.kv_heads) * c.head_dim], axis=1)
+        else:
+            q, k, v = (h @ w(p + f"attn_{n}.weight").T for n in "qkv")
         if f.qkv_bias:
             q, k, v = q + w(p + "attn_q.bias"), k + w(p + "attn_k.bias"), v + w(p + "attn_v.bias")
         q = q.reshape(t, c.heads, c.head_dim)
@@ -163,7 +169,11 @@ def decoder(model, tokens, on_layer=None):
         x = x + attended @ w(p + "attn_output.weight").T
 
         h = rms_norm(x, w(p + "ffn_norm.weight"), c.norm_eps)
-        gated = silu(h @ w(p + "ffn_gate.weight").T) * (h @ w(p + "ffn_up.weight").T)
+        if f.fused_gate_up:
+            gate, up = np.split(h @ w(p + "ffn_up.weight").T, 2, axis=1)
+        else:
+            gate, up = h @ w(p + "ffn_gate.weight").T, h @ w(p + "ffn_up.weight").T
+        gated = silu(gate) * up
         x = x + gated @ w(p + "ffn_down.weight").T
         if on_layer:
             on_layer(layer, x)
