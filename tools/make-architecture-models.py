@@ -37,6 +37,13 @@ FAMILIES = {
     "phi3": dict(arch="phi3", after="Phi-3 mini: fused QKV and gate/up tensors, neox rope, separate output",
                  heads=4, kv=4, head=64, ffn=512, base=10000.0, eps=1e-5, fused=True, tied=False,
                  special_tokens=["<|end|>", "<|endoftext|>"]),
+    "gemma3": dict(arch="gemma3", after="Gemma 3 270M: embedding scale, QK norm, post-norms, GELU-tanh, 5 sliding-window layers "
+                   "(rope base 10 000) to 1 global (base 1e6, linear scaling 8)", layers=6, window=32, scaling=8.0,
+                   heads=4, kv=1, head=64, ffn=256, base=1000000.0, eps=1e-6, qk_norm=True, post_norms=True,
+                   # Untied, unlike the real one: with random weights the scaled input embedding dominates
+                   # the residual stream, and a tied unembedding would just predict the input token.
+                   tied=False,
+                   special_tokens=["<end_of_turn>", "<start_of_turn>"]),
 }
 DIM, LAYERS, CTX = 256, 2, 512
 
@@ -71,7 +78,13 @@ def write(name, spec, path, seed):
     w.add_name(f"random {name} ({spec['after']})")
     w.add_context_length(CTX)
     w.add_embedding_length(DIM)
-    w.add_block_count(LAYERS)
+    layers = spec.get("layers", LAYERS)
+    w.add_block_count(layers)
+    if "window" in spec:
+        w.add_sliding_window(spec["window"])
+    if "scaling" in spec:
+        w.add_rope_scaling_type(gguf.RopeScalingType.LINEAR)
+        w.add_rope_scaling_factor(spec["scaling"])
     w.add_feed_forward_length(ffn)
     w.add_head_count(heads)
     w.add_head_count_kv(kv)
@@ -105,7 +118,7 @@ def write(name, spec, path, seed):
     w.add_tensor("token_embd.weight", matrix(VOCAB, DIM, scale=0.15 * np.sqrt(DIM)))
     if spec.get("rope_freqs"):
         w.add_tensor("rope_freqs.weight", llama3_rope_factors(head, spec["base"]))
-    for i in range(LAYERS):
+    for i in range(layers):
         p = f"blk.{i}."
         w.add_tensor(p + "attn_norm.weight", norm(DIM))
         if spec.get("fused"):
@@ -122,6 +135,9 @@ def write(name, spec, path, seed):
             w.add_tensor(p + "attn_q_norm.weight", norm(head))
             w.add_tensor(p + "attn_k_norm.weight", norm(head))
         w.add_tensor(p + "attn_output.weight", matrix(DIM, heads * head))
+        if spec.get("post_norms"):
+            w.add_tensor(p + "post_attention_norm.weight", norm(DIM))
+            w.add_tensor(p + "post_ffw_norm.weight", norm(DIM))
         w.add_tensor(p + "ffn_norm.weight", norm(DIM))
         if spec.get("fused"):
             w.add_tensor(p + "ffn_up.weight", matrix(2 * ffn, DIM))

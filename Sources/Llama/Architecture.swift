@@ -23,14 +23,42 @@ public struct Architecture: Sendable, Equatable {
     /// Gate and up as one tensor `ffn_up.weight` of twice the FFN width (gate rows first): Phi-3.
     public var fusedGateUp = false
 
+    /// The feed-forward gate's nonlinearity.
+    public enum Activation: String, Sendable {
+        case silu
+        /// GELU, tanh approximation (Gemma).
+        case geluTanh
+    }
+    public var activation: Activation = .silu
+    /// Embeddings multiplied by √dim (Gemma).
+    public var scalesEmbedding = false
+    /// RMS norm on each block's output before the residual add (`post_attention_norm`,
+    /// `post_ffw_norm`): Gemma 2/3.
+    public var postNorms = false
+    /// Of every `slidingWindowPattern` layers, all but the last attend only within
+    /// `attention.sliding_window` positions and rotate with `slidingWindowRopeBase`
+    /// (unscaled); 0 = every layer global. Gemma 3: 6, base 10 000.
+    public var slidingWindowPattern = 0
+    public var slidingWindowRopeBase: Float = 10000
+
     public init(name: String, ropeStyle: RopeStyle = .adjacentPairs, qkvBias: Bool = false, qkNorm: Bool = false,
-                fusedQKV: Bool = false, fusedGateUp: Bool = false) {
+                fusedQKV: Bool = false, fusedGateUp: Bool = false, activation: Activation = .silu, scalesEmbedding: Bool = false,
+                postNorms: Bool = false, slidingWindowPattern: Int = 0) {
         self.name = name
         self.ropeStyle = ropeStyle
         self.qkvBias = qkvBias
         self.qkNorm = qkNorm
         self.fusedQKV = fusedQKV
         self.fusedGateUp = fusedGateUp
+        self.activation = activation
+        self.scalesEmbedding = scalesEmbedding
+        self.postNorms = postNorms
+        self.slidingWindowPattern = slidingWindowPattern
+    }
+
+    /// Whether layer `index` attends within a sliding window (and uses the local rope base).
+    public func isSlidingWindowLayer(_ index: Int) -> Bool {
+        slidingWindowPattern > 0 && index % slidingWindowPattern < slidingWindowPattern - 1
     }
 
     /// Every family ghostchat runs.
@@ -40,6 +68,8 @@ public struct Architecture: Sendable, Equatable {
         Architecture(name: "qwen2", ropeStyle: .halves, qkvBias: true),
         Architecture(name: "qwen3", ropeStyle: .halves, qkNorm: true),
         Architecture(name: "phi3", ropeStyle: .halves, fusedQKV: true, fusedGateUp: true),
+        Architecture(name: "gemma3", ropeStyle: .halves, qkNorm: true, activation: .geluTanh, scalesEmbedding: true,
+                     postNorms: true, slidingWindowPattern: 6),
     ]
 
     /// The table entry for `name`, if ghostchat runs that family.

@@ -29,6 +29,8 @@ public struct LlamaConfig: Sendable, Equatable {
     public var ropeFreqScale: Float
     /// How many dimensions of each head RoPE rotates.
     public var ropeDimensions: Int
+    /// Positions a sliding-window layer attends to, itself included (0: no such layers).
+    public var slidingWindow: Int
 
     /// Query/key/value widths.
     public var qDim: Int { headCount * headDim }
@@ -41,7 +43,7 @@ public struct LlamaConfig: Sendable, Equatable {
         architecture: Architecture = Architecture(name: "llama"),
         dim: Int, layerCount: Int, ffnDim: Int, headCount: Int, kvHeadCount: Int, headDim: Int? = nil,
         vocabularySize: Int, trainedContextLength: Int, rmsEpsilon: Float = 1e-5,
-        ropeFreqBase: Float = 10000, ropeFreqScale: Float = 1, ropeDimensions: Int? = nil
+        ropeFreqBase: Float = 10000, ropeFreqScale: Float = 1, ropeDimensions: Int? = nil, slidingWindow: Int = 0
     ) {
         self.architecture = architecture
         self.dim = dim
@@ -56,6 +58,7 @@ public struct LlamaConfig: Sendable, Equatable {
         self.ropeFreqBase = ropeFreqBase
         self.ropeFreqScale = ropeFreqScale
         self.ropeDimensions = ropeDimensions ?? self.headDim
+        self.slidingWindow = slidingWindow
     }
 
     /// Reads and checks the configuration of `file`.
@@ -100,7 +103,8 @@ public struct LlamaConfig: Sendable, Equatable {
             rmsEpsilon: Float(file.double("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5),
             ropeFreqBase: Float(file.double("\(arch).rope.freq_base") ?? 10000),
             ropeFreqScale: scale,
-            ropeDimensions: file.int("\(arch).rope.dimension_count")
+            ropeDimensions: file.int("\(arch).rope.dimension_count"),
+            slidingWindow: architecture.slidingWindowPattern > 0 ? try required("attention.sliding_window") : 0
         )
         try validate(path: file.path)
     }
@@ -125,6 +129,11 @@ public struct LlamaConfig: Sendable, Equatable {
             throw fail("rope dimension count \(ropeDimensions) does not fit a head of \(headDim)")
         }
         guard trainedContextLength > 0 else { throw fail("context length \(trainedContextLength) is invalid") }
+        if architecture.slidingWindowPattern > 0 {
+            guard slidingWindow > 0, slidingWindow <= trainedContextLength else {
+                throw fail("sliding window \(slidingWindow) must be between 1 and the trained context \(trainedContextLength)")
+            }
+        }
         guard rmsEpsilon.isFinite, rmsEpsilon >= 0, ropeFreqBase.isFinite, ropeFreqBase > 0 else {
             throw fail("invalid norm epsilon or rope base")
         }

@@ -14,9 +14,14 @@ extension LlamaModel {
 
         for (t, token) in tokens.enumerated() {
             Kernels.dequantizeRow(w.tokenEmbedding, row: Int(token), into: s.x.pointer(at: t * c.dim))
+            if c.architecture.scalesEmbedding { scale(s.x.pointer(at: t * c.dim), by: Float(c.dim).squareRoot(), count: c.dim) }
             ropeAngles(position: start + t, pairs: pairs, dimensions: c.ropeDimensions, base: c.ropeFreqBase,
                        scale: c.ropeFreqScale, factors: w.ropeFrequencyFactors,
                        cos: s.ropeCos.pointer(at: t * pairs), sin: s.ropeSin.pointer(at: t * pairs))
+            if c.architecture.slidingWindowPattern > 0 {
+                ropeAngles(position: start + t, pairs: pairs, dimensions: c.ropeDimensions, base: c.architecture.slidingWindowRopeBase,
+                           scale: 1, factors: nil, cos: s.localRopeCos.pointer(at: t * pairs), sin: s.localRopeSin.pointer(at: t * pairs))
+            }
         }
 
         for (l, layer) in w.layers.enumerated() {
@@ -41,10 +46,13 @@ extension LlamaModel {
     }
 
     /// x += attention(norm(x)): Q/K/V projections (with the family's biases and per-head
-    /// norms), rope, the new K/V into the cache, causal attention, the output projection.
+    /// norms), rope, the new K/V into the cache, causal attention (within the sliding window
+    /// on such layers), the output projection (and its post-norm).
     private func attentionBlock(_ layer: LayerWeights, index l: Int, tokens n: Int, start: Int) {
         let c = config, s = state
         let pairs = c.ropeDimensions / 2
+        let local = c.architecture.isSlidingWindowLayer(l)
+        let (cosTable, sinTable) = local ? (s.localRopeCos, s.localRopeSin) : (s.ropeCos, s.ropeSin)
         for t in 0..<n {
             rmsNorm(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), layer.attentionNorm, count: c.dim, epsilon: c.rmsEpsilon)
         }
@@ -66,18 +74,28 @@ extension LlamaModel {
             }
         }
         for t in 0..<n {
-            let cos = s.ropeCos.pointer(at: t * pairs), sin = s.ropeSin.pointer(at: t * pairs)
+            let cos = cosTable.pointer(at: t * pairs), sin = sinTable.pointer(at: t * pairs)
             applyRope(s.q.pointer(at: t * c.qDim), heads: c.headCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
             applyRope(s.k.pointer(at: t * c.kvDim), heads: c.kvHeadCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
             Kernels.toHalf(s.k.pointer(at: t * c.kvDim), cache.key(layer: l, position: start + t), count: c.kvDim)
             Kernels.toHalf(s.v.pointer(at: t * c.kvDim), cache.value(layer: l, position: start + t), count: c.kvDim)
         }
-        attend(layer: l, tokens: n, start: start)
+        attend(layer: l, tokens: n, start: start, window: local ? c.slidingWindow : 0)
         matmul(layer.attentionOutput, s.attention.pointer, n, s.projection.pointer)
+        if let weight = layer.postAttentionNorm { normalizeRows(s.projection, weight, tokens: n) }
         addInPlace(s.x.pointer, s.projection.pointer, count: n * c.dim)
     }
 
-    /// x += down(silu(gate(norm(x))) · up(norm(x))).
+    /// Each of `n` rows of `dim` floats replaced by its RMS norm times `weight`.
+    private func normalizeRows(_ rows: FloatBuffer, _ weight: [Float], tokens n: Int) {
+        let c = config
+        for t in 0..<n {
+            let row = rows.pointer(at: t * c.dim)
+            rmsNorm(row, row, weight, count: c.dim, epsilon: c.rmsEpsilon)
+        }
+    }
+
+    /// x += down(act(gate(norm(x))) · up(norm(x))) (then its post-norm), act being SiLU or GELU.
     private func feedForwardBlock(_ layer: LayerWeights, tokens n: Int) {
         let c = config, s = state
         for t in 0..<n {
@@ -85,8 +103,12 @@ extension LlamaModel {
         }
         Kernels.matmul(layer.gate, layer.up, input: s.xb.pointer, tokens: n,
                        outputs: s.gate.pointer, s.up.pointer, pool: pool, scratch: state.scratch)
-        swiglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
+        switch c.architecture.activation {
+        case .silu: swiglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
+        case .geluTanh: geglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
+        }
         matmul(layer.down, s.gate.pointer, n, s.projection.pointer)
+        if let weight = layer.postFFNNorm { normalizeRows(s.projection, weight, tokens: n) }
         addInPlace(s.x.pointer, s.projection.pointer, count: n * c.dim)
     }
 
@@ -94,10 +116,11 @@ extension LlamaModel {
         Kernels.matmul(m, input: input, tokens: tokens, output: output, pool: pool, scratch: state.scratch)
     }
 
-    /// Causal attention of each new token over the cache, one (token, head) pair per work
-    /// item. Queries and softmax weights are rounded to half before they meet the half
-    /// cache, as llama.cpp's f16 matmuls do, so both round alike.
-    private func attend(layer l: Int, tokens n: Int, start: Int) {
+    /// Causal attention of each new token over the cache (over its last `window` positions,
+    /// itself included, when `window` > 0), one (token, head) pair per work item. Queries and
+    /// softmax weights are rounded to half before they meet the half cache, as llama.cpp's
+    /// f16 matmuls do, so both round alike.
+    private func attend(layer l: Int, tokens n: Int, start: Int, window: Int) {
         let c = config, s = state
         let workers = s.workers
         let items = n * c.headCount
@@ -112,8 +135,10 @@ extension LlamaModel {
             while item < items {
                 let t = item / c.headCount, h = item % c.headCount
                 let kvOffset = (h / group) * c.headDim
-                Kernels.attendHalf(query: s.q.pointer(at: t * c.qDim + h * c.headDim), keys: cache.key(layer: l, position: 0) + kvOffset,
-                                   values: cache.value(layer: l, position: 0) + kvOffset, stride: stride, length: start + t + 1,
+                let end = start + t + 1
+                let first = window > 0 ? max(0, end - window) : 0
+                Kernels.attendHalf(query: s.q.pointer(at: t * c.qDim + h * c.headDim), keys: cache.key(layer: l, position: first) + kvOffset,
+                                   values: cache.value(layer: l, position: first) + kvOffset, stride: stride, length: end - first,
                                    headDim: c.headDim, scale: scale, scores: scores, output: s.attention.pointer(at: t * c.qDim + h * c.headDim))
                 item += min(workers, items)
             }

@@ -15,10 +15,14 @@ public struct LayerWeights: Sendable {
     public var queryNorm: [Float]?
     public var keyNorm: [Float]?
     public var attentionOutput: WeightMatrix
+    /// Norm of the attention block's output before the residual add (Gemma), `dim` floats.
+    public var postAttentionNorm: [Float]?
     public var ffnNorm: [Float]
     public var gate: WeightMatrix
     public var up: WeightMatrix
     public var down: WeightMatrix
+    /// Norm of the feed-forward block's output before the residual add (Gemma), `dim` floats.
+    public var postFFNNorm: [Float]?
 }
 
 /// All weights of a Llama model. Matrices stay quantized in the mapping; only the small
@@ -106,9 +110,11 @@ public struct LlamaWeights: Sendable {
                 queryNorm: try needed(p + "attn_q_norm.weight", count: c.headDim, if: features.qkNorm, "QK norm"),
                 keyNorm: try needed(p + "attn_k_norm.weight", count: c.headDim, if: features.qkNorm, "QK norm"),
                 attentionOutput: try matrix(p + "attn_output.weight", columns: c.qDim, rows: c.dim),
+                postAttentionNorm: try needed(p + "post_attention_norm.weight", count: c.dim, if: features.postNorms, "post-norms"),
                 ffnNorm: try vector(p + "ffn_norm.weight", count: c.dim),
                 gate: gate, up: up,
-                down: try matrix(p + "ffn_down.weight", columns: c.ffnDim, rows: c.dim)
+                down: try matrix(p + "ffn_down.weight", columns: c.ffnDim, rows: c.dim),
+                postFFNNorm: try needed(p + "post_ffw_norm.weight", count: c.dim, if: features.postNorms, "post-norms")
             )
         }
         outputNorm = try vector("output_norm.weight", count: c.dim)

@@ -59,6 +59,21 @@ func applyRope(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, cos: 
     }
 }
 
+/// gate = gelu(gate) · up, with GELU's tanh approximation (Gemma's `gelu_pytorch_tanh`),
+/// computed in float (llama.cpp looks GELU up in a table of half-precision inputs).
+func geglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count n: Int) {
+    let c: Float = 0.7978845608028654  // √(2/π)
+    for i in 0..<n {
+        let x = gate[i]
+        gate[i] = 0.5 * x * (1 + tanhf(c * (x + 0.044715 * x * x * x))) * up[i]
+    }
+}
+
+/// x *= factor.
+func scale(_ x: UnsafeMutablePointer<Float>, by factor: Float, count n: Int) {
+    for i in 0..<n { x[i] *= factor }
+}
+
 /// x += bias, for each of `rows` rows of `bias.count` floats.
 func addBias(_ x: UnsafeMutablePointer<Float>, _ bias: [Float], rows: Int) {
     bias.withUnsafeBufferPointer { b in

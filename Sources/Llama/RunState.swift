@@ -19,6 +19,9 @@ final class RunState: @unchecked Sendable {
     let up: FloatBuffer
     let ropeCos: FloatBuffer
     let ropeSin: FloatBuffer
+    /// Rope angles with the sliding-window layers' own base (Gemma 3); empty otherwise.
+    let localRopeCos: FloatBuffer
+    let localRopeSin: FloatBuffer
     /// Per-worker attention scores over the whole context.
     let scores: FloatBuffer
     /// Logits, grown when a call asks for more rows than fit.
@@ -40,6 +43,9 @@ final class RunState: @unchecked Sendable {
         up = FloatBuffer(count: batchCapacity * c.ffnDim, initialValue: 0)
         ropeCos = FloatBuffer(count: batchCapacity * c.ropeDimensions / 2, initialValue: 0)
         ropeSin = FloatBuffer(count: batchCapacity * c.ropeDimensions / 2, initialValue: 0)
+        let local = c.architecture.slidingWindowPattern > 0 ? batchCapacity * c.ropeDimensions / 2 : 0
+        localRopeCos = FloatBuffer(count: local, initialValue: 0)
+        localRopeSin = FloatBuffer(count: local, initialValue: 0)
         scores = FloatBuffer(count: workers * contextLength, initialValue: 0)
         logits = FloatBuffer(count: c.vocabularySize, initialValue: 0)
     }

@@ -8,7 +8,9 @@ import XCTest
 /// Every family in the architecture table, on a small random-weight model with that family's
 /// structure (`tools/make-architecture-models.py`: Llama 3.2 with rope_freqs, Qwen 2.5 with QKV
 /// biases, Qwen3 with QK norm and heads wider than the model, Phi-3 with fused QKV and
-/// gate/up tensors), as F16 and as llama.cpp's
+/// gate/up tensors, Gemma 3 with its embedding scale, post-norms, GELU and five sliding-window
+/// layers of 32 positions (rope base 10 000) to one global layer (base 1e6, scaled 8×), the
+/// essay's 128-token chunks crossing the window), as F16 and as llama.cpp's
 /// Q4_K_M, on every kernel path this CPU has:
 /// - no farther from exact arithmetic than llama.cpp (the guard of `ExactArithmeticTests`),
 ///   which also checks the argmax against exact's wherever its margin is clear;
@@ -58,6 +60,14 @@ final class ArchitectureTests: XCTestCase {
         try check("phi3-q4_k_m", architecture: "phi3", perplexityTolerance: 0.01)
     }
 
+    func testGemma3SlidingWindowAndPostNorms() throws {
+        try check("gemma3-f16", architecture: "gemma3", perplexityTolerance: 0.001)
+        try check("gemma3-q4_k_m", architecture: "gemma3", perplexityTolerance: 0.01)
+        let model = try LlamaModel(path: Self.model("gemma3-f16"), contextLength: 64, threads: 2)
+        XCTAssertEqual(model.config.slidingWindow, 32)
+        XCTAssertEqual((0..<6).map(model.config.architecture.isSlidingWindowLayer), [true, true, true, true, true, false])
+    }
+
     /// A copy of `name` changed by `edit`, loaded; returns the one-line error.
     func loadError(_ name: String, _ edit: (inout GGUFWriter) -> Void) throws -> String {
         var writer = GGUFWriter(copying: try GGUFFile(path: Self.model(name)))
@@ -94,6 +104,12 @@ final class ArchitectureTests: XCTestCase {
             writer.addTensor(name: "rope_factors_long.weight", dimensions: [32], type: .f32, bytes: Array(repeating: 0, count: 128))
         }
         XCTAssertTrue(longRope.contains("not supported yet"), longRope)
+        let wideWindow = try loadError("gemma3-f16") { $0.set("gemma3.attention.sliding_window", .uint32(4096)) }
+        XCTAssertTrue(wideWindow.contains("sliding window 4096 must be between 1 and the trained context 512"), wideWindow)
+        let noWindow = try loadError("gemma3-f16") { $0.remove("gemma3.attention.sliding_window") }
+        XCTAssertTrue(noWindow.contains("gemma3.attention.sliding_window"), noWindow)
+        let noPostNorm = try loadError("gemma3-f16") { $0.removeTensor(named: "blk.5.post_ffw_norm.weight") }
+        XCTAssertTrue(noPostNorm.contains("which gemma3 models need (post-norms)"), noPostNorm)
         let unknown = try loadError("qwen3-f16") { $0.set("general.architecture", .string("qwen9")) }
         XCTAssertTrue(unknown.contains("unsupported architecture 'qwen9'"), unknown)
     }

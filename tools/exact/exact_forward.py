@@ -29,6 +29,11 @@ class Features:
     qk_norm: bool = False       # Qwen 3: RMS norm over each head of Q and K, before rope
     fused_qkv: bool = False     # Phi-3: attn_qkv.weight holds Q, K, V rows in that order
     fused_gate_up: bool = False # Phi-3: ffn_up.weight holds the gate rows, then the up rows
+    embed_scale: bool = False   # Gemma: embeddings times sqrt(dim)
+    post_norms: bool = False    # Gemma 2/3: RMS norm on each block's output before the residual add
+    activation: str = "silu"    # "gelu_tanh": Gemma's GELU (tanh approximation) on the gate
+    swa_pattern: int = 0        # Gemma 3: of every n layers the first n-1 attend within a sliding window
+    swa_rope_base: float = 0.0  # ... and rotate with this base instead of rope.freq_base
 
 
 FEATURES = {
@@ -37,6 +42,8 @@ FEATURES = {
     "qwen2": Features(rope="neox", qkv_bias=True),
     "qwen3": Features(rope="neox", qk_norm=True),
     "phi3": Features(rope="neox", fused_qkv=True, fused_gate_up=True),
+    "gemma3": Features(rope="neox", qk_norm=True, embed_scale=True, post_norms=True, activation="gelu_tanh",
+                       swa_pattern=6, swa_rope_base=10000.0),
 }
 
 
@@ -53,6 +60,8 @@ class Config:
     rope_base: float
     rope_dims: int
     norm_eps: float
+    rope_scale: float = 1.0
+    window: int = 0
 
 
 class Model:
@@ -74,7 +83,9 @@ class Model:
             ffn=int(self.value(f"{arch}.feed_forward_length")), vocab=vocab,
             rope_base=float(self.value(f"{arch}.rope.freq_base", 10000.0)),
             rope_dims=int(self.value(f"{arch}.rope.dimension_count", head_dim)),
-            norm_eps=float(self.value(f"{arch}.attention.layer_norm_rms_epsilon", 1e-5)))
+            norm_eps=float(self.value(f"{arch}.attention.layer_norm_rms_epsilon", 1e-5)),
+            rope_scale=1.0 / float(self.value(f"{arch}.rope.scaling.factor", 1.0)),
+            window=int(self.value(f"{arch}.attention.sliding_window", 0)))
 
     def value(self, key, default=None):
         field = self.fields.get(key)
@@ -102,7 +113,11 @@ def silu(x):
     return x / (1.0 + np.exp(-x))
 
 
-def rope(x, positions, base, dims, style, factors=None):
+def gelu_tanh(x):
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def rope(x, positions, base, dims, style, factors=None, scale=1.0):
     """Rotary embedding of the first `dims` features of every head. x: (T, H, D).
     Pair i turns by position * base^(-2i/dims) / factors[i] (factors: Llama 3.1's
     `rope_freqs.weight`). "norm" pairs features (2i, 2i+1) (llama.cpp's default; the converter
@@ -111,7 +126,7 @@ def rope(x, positions, base, dims, style, factors=None):
     inverse = base ** (-2.0 * np.arange(half) / dims)
     if factors is not None:
         inverse = inverse / factors
-    theta = positions[:, None] * inverse                                       # (T, half)
+    theta = scale * positions[:, None] * inverse                               # (T, half)
     cos, sin = np.cos(theta)[:, None, :], np.sin(theta)[:, None, :]
     first, second = (slice(0, dims, 2), slice(1, dims, 2)) if style == "norm" else (slice(0, half), slice(half, dims))
     a, b = x[..., first], x[..., second]
@@ -121,14 +136,18 @@ def rope(x, positions, base, dims, style, factors=None):
     return out
 
 
-def causal_attention(q, k, v):
-    """Softmax attention of every query over the keys at its position and before.
+def causal_attention(q, k, v, window=0):
+    """Softmax attention of every query over the keys at its position and before (only the
+    last `window` positions, itself included, when window > 0).
     q: (T, H, D); k, v: (T, H_kv, D). Query head h reads key/value head h // (H / H_kv)."""
     group = q.shape[1] // k.shape[1]
     k, v = np.repeat(k, group, axis=1), np.repeat(v, group, axis=1)
     scores = np.einsum("thd,shd->hts", q, k) / np.sqrt(q.shape[2])
     t = q.shape[0]
-    scores = np.where(np.tril(np.ones((t, t), dtype=bool))[None], scores, -np.inf)
+    allowed = np.tril(np.ones((t, t), dtype=bool))
+    if window > 0:
+        allowed &= ~np.tril(np.ones((t, t), dtype=bool), -window)
+    scores = np.where(allowed[None], scores, -np.inf)
     scores -= scores.max(axis=-1, keepdims=True)
     probs = np.exp(scores)
     probs /= probs.sum(axis=-1, keepdims=True)
@@ -138,7 +157,7 @@ def causal_attention(q, k, v):
 # ---- architectures ---------------------------------------------------------------------------
 
 def decoder(model, tokens, on_layer=None):
-    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3, Phi-3): pre-norm
+    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3, Phi-3, Gemma 3): pre-norm
     blocks, rotary attention with grouped KV heads, SwiGLU feed-forward, optional tied output;
     the family's Features switch its extras on. Returns logits (T, vocab)."""
     c = model.config
@@ -148,8 +167,12 @@ def decoder(model, tokens, on_layer=None):
     positions = np.arange(t, dtype=np.float64)
     factors = w("rope_freqs.weight") if model.has("rope_freqs.weight") else None
     x = w("token_embd.weight")[np.asarray(tokens)]
+    if f.embed_scale:
+        x = x * np.sqrt(c.dim)
     for layer in range(c.layers):
         p = f"blk.{layer}."
+        local = f.swa_pattern > 0 and layer % f.swa_pattern < f.swa_pattern - 1
+        base, scale = (f.swa_rope_base, 1.0) if local else (c.rope_base, c.rope_scale)
         h = rms_norm(x, w(p + "attn_norm.weight"), c.norm_eps)
         if f.fused_qkv:
             q, k, v = np.split(h @ w(p + "attn_qkv.weight").T, [c.heads * c.head_dim, (c.heads + c.kv_heads) * c.head_dim], axis=1)
@@ -163,18 +186,24 @@ def decoder(model, tokens, on_layer=None):
         if f.qk_norm:
             q = rms_norm(q, w(p + "attn_q_norm.weight"), c.norm_eps)
             k = rms_norm(k, w(p + "attn_k_norm.weight"), c.norm_eps)
-        q = rope(q, positions, c.rope_base, c.rope_dims, f.rope, factors)
-        k = rope(k, positions, c.rope_base, c.rope_dims, f.rope, factors)
-        attended = causal_attention(q, k, v).reshape(t, c.heads * c.head_dim)
-        x = x + attended @ w(p + "attn_output.weight").T
+        q = rope(q, positions, base, c.rope_dims, f.rope, factors, scale)
+        k = rope(k, positions, base, c.rope_dims, f.rope, factors, scale)
+        attended = causal_attention(q, k, v, c.window if local else 0).reshape(t, c.heads * c.head_dim)
+        out = attended @ w(p + "attn_output.weight").T
+        if f.post_norms:
+            out = rms_norm(out, w(p + "post_attention_norm.weight"), c.norm_eps)
+        x = x + out
 
         h = rms_norm(x, w(p + "ffn_norm.weight"), c.norm_eps)
         if f.fused_gate_up:
             gate, up = np.split(h @ w(p + "ffn_up.weight").T, 2, axis=1)
         else:
             gate, up = h @ w(p + "ffn_gate.weight").T, h @ w(p + "ffn_up.weight").T
-        gated = silu(gate) * up
-        x = x + gated @ w(p + "ffn_down.weight").T
+        gated = (gelu_tanh(gate) if f.activation == "gelu_tanh" else silu(gate)) * up
+        out = gated @ w(p + "ffn_down.weight").T
+        if f.post_norms:
+            out = rms_norm(out, w(p + "post_ffw_norm.weight"), c.norm_eps)
+        x = x + out
         if on_layer:
             on_layer(layer, x)
     x = rms_norm(x, w("output_norm.weight"), c.norm_eps)
