@@ -44,6 +44,9 @@ FAMILIES = {
                    # the residual stream, and a tied unembedding would just predict the input token.
                    tied=False,
                    special_tokens=["<end_of_turn>", "<start_of_turn>"]),
+    "falcon": dict(arch="falcon", after="Falcon 7B: parallel attention and MLP on one LayerNorm (with bias), multi-query "
+                   "attention, fused QKV, ungated GELU MLP", heads=4, kv=1, head=64, ffn=512, base=10000.0, eps=1e-5,
+                   layer_norm=True, fused=True, ungated=True, tied=False),
 }
 DIM, LAYERS, CTX = 256, 2, 512
 
@@ -90,7 +93,10 @@ def write(name, spec, path, seed):
     w.add_head_count_kv(kv)
     w.add_key_length(head)
     w.add_value_length(head)
-    w.add_layer_norm_rms_eps(spec["eps"])
+    if spec.get("layer_norm"):
+        w.add_layer_norm_eps(spec["eps"])
+    else:
+        w.add_layer_norm_rms_eps(spec["eps"])
     w.add_rope_freq_base(spec["base"])
     w.add_rope_dimension_count(head)
     w.add_vocab_size(VOCAB)
@@ -114,13 +120,18 @@ def write(name, spec, path, seed):
     def norm(n):
         return (1.0 + 0.2 * rng.standard_normal(n)).astype(np.float32)
 
+    def add_norm(name, n):
+        w.add_tensor(name + ".weight", norm(n))
+        if spec.get("layer_norm"):
+            w.add_tensor(name + ".bias", (0.2 * rng.standard_normal(n)).astype(np.float32))
+
     # Element std 0.15: a (tied) unembedding then gives logits of std ≈ 2.4, a real model's spread.
     w.add_tensor("token_embd.weight", matrix(VOCAB, DIM, scale=0.15 * np.sqrt(DIM)))
     if spec.get("rope_freqs"):
         w.add_tensor("rope_freqs.weight", llama3_rope_factors(head, spec["base"]))
     for i in range(layers):
         p = f"blk.{i}."
-        w.add_tensor(p + "attn_norm.weight", norm(DIM))
+        add_norm(p + "attn_norm", DIM)
         if spec.get("fused"):
             w.add_tensor(p + "attn_qkv.weight", matrix((heads + 2 * kv) * head, DIM))
         else:
@@ -138,14 +149,17 @@ def write(name, spec, path, seed):
         if spec.get("post_norms"):
             w.add_tensor(p + "post_attention_norm.weight", norm(DIM))
             w.add_tensor(p + "post_ffw_norm.weight", norm(DIM))
-        w.add_tensor(p + "ffn_norm.weight", norm(DIM))
-        if spec.get("fused"):
+        if not spec.get("ungated"):
+            w.add_tensor(p + "ffn_norm.weight", norm(DIM))
+        if spec.get("ungated"):
+            w.add_tensor(p + "ffn_up.weight", matrix(ffn, DIM))
+        elif spec.get("fused"):
             w.add_tensor(p + "ffn_up.weight", matrix(2 * ffn, DIM))
         else:
             w.add_tensor(p + "ffn_gate.weight", matrix(ffn, DIM))
             w.add_tensor(p + "ffn_up.weight", matrix(ffn, DIM))
         w.add_tensor(p + "ffn_down.weight", matrix(DIM, ffn))
-    w.add_tensor("output_norm.weight", norm(DIM))
+    add_norm("output_norm", DIM)
     if not spec.get("tied"):
         w.add_tensor("output.weight", matrix(VOCAB, DIM, scale=0.15 * np.sqrt(DIM)))
     w.write_header_to_file()

@@ -41,9 +41,24 @@ public struct Architecture: Sendable, Equatable {
     public var slidingWindowPattern = 0
     public var slidingWindowRopeBase: Float = 10000
 
+    /// How the blocks normalize their input.
+    public enum Normalization: String, Sendable {
+        /// RMSNorm with a weight (`*.weight`).
+        case rms
+        /// LayerNorm (mean removed) with a weight and a bias (`*.weight`, `*.bias`): Falcon.
+        case layer
+    }
+    public var normalization: Normalization = .rms
+    /// Attention and feed-forward both read the block's one normed input and both add into
+    /// the residual stream (no `ffn_norm`): Falcon.
+    public var parallelBlocks = false
+    /// The feed-forward network has a gate (`ffn_gate`); false: up → activation → down (Falcon).
+    public var gatedFFN = true
+
     public init(name: String, ropeStyle: RopeStyle = .adjacentPairs, qkvBias: Bool = false, qkNorm: Bool = false,
                 fusedQKV: Bool = false, fusedGateUp: Bool = false, activation: Activation = .silu, scalesEmbedding: Bool = false,
-                postNorms: Bool = false, slidingWindowPattern: Int = 0) {
+                postNorms: Bool = false, slidingWindowPattern: Int = 0, normalization: Normalization = .rms,
+                parallelBlocks: Bool = false, gatedFFN: Bool = true) {
         self.name = name
         self.ropeStyle = ropeStyle
         self.qkvBias = qkvBias
@@ -54,6 +69,9 @@ public struct Architecture: Sendable, Equatable {
         self.scalesEmbedding = scalesEmbedding
         self.postNorms = postNorms
         self.slidingWindowPattern = slidingWindowPattern
+        self.normalization = normalization
+        self.parallelBlocks = parallelBlocks
+        self.gatedFFN = gatedFFN
     }
 
     /// Whether layer `index` attends within a sliding window (and uses the local rope base).
@@ -70,6 +88,8 @@ public struct Architecture: Sendable, Equatable {
         Architecture(name: "phi3", ropeStyle: .halves, fusedQKV: true, fusedGateUp: true),
         Architecture(name: "gemma3", ropeStyle: .halves, qkNorm: true, activation: .geluTanh, scalesEmbedding: true,
                      postNorms: true, slidingWindowPattern: 6),
+        Architecture(name: "falcon", ropeStyle: .halves, fusedQKV: true, activation: .geluTanh, normalization: .layer,
+                     parallelBlocks: true, gatedFFN: false),
     ]
 
     /// The table entry for `name`, if ghostchat runs that family.

@@ -21,8 +21,8 @@ public struct LlamaConfig: Sendable, Equatable {
     public var vocabularySize: Int
     /// Context length the model was trained with.
     public var trainedContextLength: Int
-    /// RMSNorm epsilon.
-    public var rmsEpsilon: Float
+    /// The norms' epsilon (RMSNorm or LayerNorm, as the architecture has).
+    public var normEpsilon: Float
     /// RoPE base frequency.
     public var ropeFreqBase: Float
     /// RoPE position scale (1 / linear scaling factor).
@@ -42,7 +42,7 @@ public struct LlamaConfig: Sendable, Equatable {
     public init(
         architecture: Architecture = Architecture(name: "llama"),
         dim: Int, layerCount: Int, ffnDim: Int, headCount: Int, kvHeadCount: Int, headDim: Int? = nil,
-        vocabularySize: Int, trainedContextLength: Int, rmsEpsilon: Float = 1e-5,
+        vocabularySize: Int, trainedContextLength: Int, normEpsilon: Float = 1e-5,
         ropeFreqBase: Float = 10000, ropeFreqScale: Float = 1, ropeDimensions: Int? = nil, slidingWindow: Int = 0
     ) {
         self.architecture = architecture
@@ -54,7 +54,7 @@ public struct LlamaConfig: Sendable, Equatable {
         self.headDim = headDim ?? (headCount > 0 ? dim / headCount : 0)
         self.vocabularySize = vocabularySize
         self.trainedContextLength = trainedContextLength
-        self.rmsEpsilon = rmsEpsilon
+        self.normEpsilon = normEpsilon
         self.ropeFreqBase = ropeFreqBase
         self.ropeFreqScale = ropeFreqScale
         self.ropeDimensions = ropeDimensions ?? self.headDim
@@ -100,7 +100,7 @@ public struct LlamaConfig: Sendable, Equatable {
             headDim: file.int("\(arch).attention.key_length") ?? (heads > 0 ? dim / heads : 0),
             vocabularySize: embedding.dimensions.count == 2 ? embedding.dimensions[1] : 0,
             trainedContextLength: try required("context_length"),
-            rmsEpsilon: Float(file.double("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5),
+            normEpsilon: Float(file.double("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5),
             ropeFreqBase: Float(file.double("\(arch).rope.freq_base") ?? 10000),
             ropeFreqScale: scale,
             ropeDimensions: file.int("\(arch).rope.dimension_count"),
@@ -134,7 +134,7 @@ public struct LlamaConfig: Sendable, Equatable {
                 throw fail("sliding window \(slidingWindow) must be between 1 and the trained context \(trainedContextLength)")
             }
         }
-        guard rmsEpsilon.isFinite, rmsEpsilon >= 0, ropeFreqBase.isFinite, ropeFreqBase > 0 else {
+        guard normEpsilon.isFinite, normEpsilon >= 0, ropeFreqBase.isFinite, ropeFreqBase > 0 else {
             throw fail("invalid norm epsilon or rope base")
         }
     }

@@ -35,11 +35,11 @@ extension LlamaModel {
         case .none:
             return
         case .last:
-            rmsNorm(s.xb.pointer, s.x.pointer(at: (n - 1) * c.dim), w.outputNorm, count: c.dim, epsilon: c.rmsEpsilon)
+            normalize(s.xb.pointer, s.x.pointer(at: (n - 1) * c.dim), w.outputNorm, w.outputNormBias)
             matmul(w.output, s.xb.pointer, 1, logits)
         case .all:
             for t in 0..<n {
-                rmsNorm(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), w.outputNorm, count: c.dim, epsilon: c.rmsEpsilon)
+                normalize(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), w.outputNorm, w.outputNormBias)
             }
             matmul(w.output, s.xb.pointer, n, logits)
         }
@@ -54,7 +54,7 @@ extension LlamaModel {
         let local = c.architecture.isSlidingWindowLayer(l)
         let (cosTable, sinTable) = local ? (s.localRopeCos, s.localRopeSin) : (s.ropeCos, s.ropeSin)
         for t in 0..<n {
-            rmsNorm(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), layer.attentionNorm, count: c.dim, epsilon: c.rmsEpsilon)
+            normalize(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), layer.attentionNorm, layer.attentionNormBias)
         }
         Kernels.matmul(layer.query, layer.key, layer.value, input: s.xb.pointer, tokens: n,
                        outputs: s.q.pointer, s.k.pointer, s.v.pointer, pool: pool, scratch: state.scratch)
@@ -64,13 +64,13 @@ extension LlamaModel {
         if let weight = layer.queryNorm {
             for head in 0..<(n * c.headCount) {
                 let q = s.q.pointer(at: head * c.headDim)
-                rmsNorm(q, q, weight, count: c.headDim, epsilon: c.rmsEpsilon)
+                rmsNorm(q, q, weight, count: c.headDim, epsilon: c.normEpsilon)
             }
         }
         if let weight = layer.keyNorm {
             for head in 0..<(n * c.kvHeadCount) {
                 let k = s.k.pointer(at: head * c.headDim)
-                rmsNorm(k, k, weight, count: c.headDim, epsilon: c.rmsEpsilon)
+                rmsNorm(k, k, weight, count: c.headDim, epsilon: c.normEpsilon)
             }
         }
         for t in 0..<n {
@@ -91,25 +91,50 @@ extension LlamaModel {
         let c = config
         for t in 0..<n {
             let row = rows.pointer(at: t * c.dim)
-            rmsNorm(row, row, weight, count: c.dim, epsilon: c.rmsEpsilon)
+            rmsNorm(row, row, weight, count: c.dim, epsilon: c.normEpsilon)
         }
     }
 
-    /// x += down(act(gate(norm(x))) · up(norm(x))) (then its post-norm), act being SiLU or GELU.
+    /// x += down(act(gate(h)) · up(h)) (then its post-norm), act being SiLU or GELU, where h
+    /// is norm(x); or down(act(up(h))) in ungated networks. With parallel blocks h is the
+    /// attention block's normed input, still in `xb`.
     private func feedForwardBlock(_ layer: LayerWeights, tokens n: Int) {
         let c = config, s = state
-        for t in 0..<n {
-            rmsNorm(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), layer.ffnNorm, count: c.dim, epsilon: c.rmsEpsilon)
+        if let weight = layer.ffnNorm {
+            for t in 0..<n {
+                normalize(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), weight, nil)
+            }
         }
-        Kernels.matmul(layer.gate, layer.up, input: s.xb.pointer, tokens: n,
-                       outputs: s.gate.pointer, s.up.pointer, pool: pool, scratch: state.scratch)
-        switch c.architecture.activation {
-        case .silu: swiglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
-        case .geluTanh: geglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
+        let hidden: FloatBuffer
+        if let gate = layer.gate {
+            Kernels.matmul(gate, layer.up, input: s.xb.pointer, tokens: n,
+                           outputs: s.gate.pointer, s.up.pointer, pool: pool, scratch: state.scratch)
+            switch c.architecture.activation {
+            case .silu: swiglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
+            case .geluTanh: geglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
+            }
+            hidden = s.gate
+        } else {
+            matmul(layer.up, s.xb.pointer, n, s.up.pointer)
+            switch c.architecture.activation {
+            case .silu: silu(s.up.pointer, count: n * c.ffnDim)
+            case .geluTanh: gelu(s.up.pointer, count: n * c.ffnDim)
+            }
+            hidden = s.up
         }
-        matmul(layer.down, s.gate.pointer, n, s.projection.pointer)
+        matmul(layer.down, hidden.pointer, n, s.projection.pointer)
         if let weight = layer.postFFNNorm { normalizeRows(s.projection, weight, tokens: n) }
         addInPlace(s.x.pointer, s.projection.pointer, count: n * c.dim)
+    }
+
+    /// out = norm(x) with the architecture's norm: RMSNorm, or LayerNorm with `bias`.
+    private func normalize(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: [Float], _ bias: [Float]?) {
+        let c = config
+        if let bias, c.architecture.normalization == .layer {
+            layerNorm(out, x, weight, bias, count: c.dim, epsilon: c.normEpsilon)
+        } else {
+            rmsNorm(out, x, weight, count: c.dim, epsilon: c.normEpsilon)
+        }
     }
 
     private func matmul(_ m: WeightMatrix, _ input: UnsafePointer<Float>, _ tokens: Int, _ output: UnsafeMutablePointer<Float>) {

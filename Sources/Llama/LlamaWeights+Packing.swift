@@ -9,9 +9,10 @@ extension LlamaWeights {
         var w = self
         let steps = Double(w.layers.count + 1)
         for i in w.layers.indices {
-            for path in [\LayerWeights.query, \.key, \.value, \.attentionOutput, \.gate, \.up, \.down] {
+            for path in [\LayerWeights.query, \.key, \.value, \.attentionOutput, \.up, \.down] {
                 w.layers[i][keyPath: path] = Kernels.pack(w.layers[i][keyPath: path], pool: pool, releaseSource: true)
             }
+            if let gate = w.layers[i].gate { w.layers[i].gate = Kernels.pack(gate, pool: pool, releaseSource: true) }
             progress?(Double(i + 1) / steps)
         }
         w.output = Kernels.pack(w.output, pool: pool, releaseSource: !w.tiedEmbeddings)

@@ -4,6 +4,8 @@ import Kernels
 /// The weights of one transformer block. Matrices point into the memory-mapped file.
 public struct LayerWeights: Sendable {
     public var attentionNorm: [Float]
+    /// LayerNorm bias of the attention input (Falcon).
+    public var attentionNormBias: [Float]?
     public var query: WeightMatrix
     public var key: WeightMatrix
     public var value: WeightMatrix
@@ -17,8 +19,10 @@ public struct LayerWeights: Sendable {
     public var attentionOutput: WeightMatrix
     /// Norm of the attention block's output before the residual add (Gemma), `dim` floats.
     public var postAttentionNorm: [Float]?
-    public var ffnNorm: [Float]
-    public var gate: WeightMatrix
+    /// Norm of the feed-forward input; nil where the blocks run in parallel on the attention's.
+    public var ffnNorm: [Float]?
+    /// The feed-forward gate; nil in ungated networks (Falcon).
+    public var gate: WeightMatrix?
     public var up: WeightMatrix
     public var down: WeightMatrix
     /// Norm of the feed-forward block's output before the residual add (Gemma), `dim` floats.
@@ -31,6 +35,8 @@ public struct LlamaWeights: Sendable {
     public var tokenEmbedding: WeightMatrix
     public var layers: [LayerWeights]
     public var outputNorm: [Float]
+    /// LayerNorm bias of the final norm (Falcon).
+    public var outputNormBias: [Float]?
     /// The unembedding; the token embedding itself when the file has no `output.weight`.
     public var output: WeightMatrix
     /// True when `output` is the token embedding (tied embeddings).
@@ -69,6 +75,7 @@ public struct LlamaWeights: Sendable {
 
         let c = config
         let features = c.architecture
+        let layerNorm = features.normalization == .layer
         /// A tensor the family's features need: its absence is an error naming the feature.
         func needed(_ name: String, count: Int, if feature: Bool, _ what: String) throws -> [Float]? {
             guard feature else { return nil }
@@ -92,8 +99,11 @@ public struct LlamaWeights: Sendable {
                 key = try matrix(p + "attn_k.weight", columns: c.dim, rows: c.kvDim)
                 value = try matrix(p + "attn_v.weight", columns: c.dim, rows: c.kvDim)
             }
-            let gate, up: WeightMatrix
-            if features.fusedGateUp {
+            let gate: WeightMatrix?, up: WeightMatrix
+            if !features.gatedFFN {
+                gate = nil
+                up = try matrix(p + "ffn_up.weight", columns: c.dim, rows: c.ffnDim)
+            } else if features.fusedGateUp {
                 let gateUp = try matrix(p + "ffn_up.weight", columns: c.dim, rows: 2 * c.ffnDim)
                 gate = gateUp.rows(0..<c.ffnDim)
                 up = gateUp.rows(c.ffnDim..<(2 * c.ffnDim))
@@ -103,6 +113,7 @@ public struct LlamaWeights: Sendable {
             }
             return LayerWeights(
                 attentionNorm: try vector(p + "attn_norm.weight", count: c.dim),
+                attentionNormBias: try needed(p + "attn_norm.bias", count: c.dim, if: layerNorm, "LayerNorm"),
                 query: query, key: key, value: value,
                 queryBias: try needed(p + "attn_q.bias", count: c.qDim, if: features.qkvBias, "QKV bias"),
                 keyBias: try needed(p + "attn_k.bias", count: c.kvDim, if: features.qkvBias, "QKV bias"),
@@ -111,13 +122,14 @@ public struct LlamaWeights: Sendable {
                 keyNorm: try needed(p + "attn_k_norm.weight", count: c.headDim, if: features.qkNorm, "QK norm"),
                 attentionOutput: try matrix(p + "attn_output.weight", columns: c.qDim, rows: c.dim),
                 postAttentionNorm: try needed(p + "post_attention_norm.weight", count: c.dim, if: features.postNorms, "post-norms"),
-                ffnNorm: try vector(p + "ffn_norm.weight", count: c.dim),
+                ffnNorm: features.parallelBlocks ? nil : try vector(p + "ffn_norm.weight", count: c.dim),
                 gate: gate, up: up,
                 down: try matrix(p + "ffn_down.weight", columns: c.ffnDim, rows: c.dim),
                 postFFNNorm: try needed(p + "post_ffw_norm.weight", count: c.dim, if: features.postNorms, "post-norms")
             )
         }
         outputNorm = try vector("output_norm.weight", count: c.dim)
+        outputNormBias = try needed("output_norm.bias", count: c.dim, if: layerNorm, "LayerNorm")
         ropeFrequencyFactors = file.tensor(named: "rope_freqs.weight") == nil ? nil
             : try vector("rope_freqs.weight", count: c.ropeDimensions / 2)
         if let factors = ropeFrequencyFactors, factors.contains(where: { !$0.isFinite || $0 <= 0 }) {

@@ -25,6 +25,22 @@ func rmsNorm(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ we
     while i < n { out[i] = x[i] * scale * weight[i]; i += 1 }
 }
 
+/// out = (x − mean(x)) / √(var(x) + ε) · weight + bias: LayerNorm, the sums in double as
+/// llama.cpp's `ggml_norm` does.
+func layerNorm(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+               count n: Int, epsilon: Float) {
+    var sum: Double = 0
+    for i in 0..<n { sum += Double(x[i]) }
+    let mean = Float(sum / Double(n))
+    var squares: Double = 0
+    for i in 0..<n {
+        let v = x[i] - mean
+        squares += Double(v * v)
+    }
+    let scale = 1 / (Float(squares / Double(n)) + epsilon).squareRoot()
+    for i in 0..<n { out[i] = (x[i] - mean) * scale * weight[i] + bias[i] }
+}
+
 /// x += y.
 func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) {
     var i = 0
@@ -67,6 +83,20 @@ func geglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, coun
         let x = gate[i]
         gate[i] = 0.5 * x * (1 + tanhf(c * (x + 0.044715 * x * x * x))) * up[i]
     }
+}
+
+/// x = gelu(x), tanh approximation (Falcon's ungated feed-forward), in float.
+func gelu(_ x: UnsafeMutablePointer<Float>, count n: Int) {
+    let c: Float = 0.7978845608028654  // √(2/π)
+    for i in 0..<n {
+        let v = x[i]
+        x[i] = 0.5 * v * (1 + tanhf(c * (v + 0.044715 * v * v * v)))
+    }
+}
+
+/// x = silu(x) = x · σ(x), in float.
+func silu(_ x: UnsafeMutablePointer<Float>, count n: Int) {
+    for i in 0..<n { x[i] = x[i] / (1 + expf(-x[i])) }
 }
 
 /// x *= factor.

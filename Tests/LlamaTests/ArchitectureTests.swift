@@ -10,7 +10,8 @@ import XCTest
 /// biases, Qwen3 with QK norm and heads wider than the model, Phi-3 with fused QKV and
 /// gate/up tensors, Gemma 3 with its embedding scale, post-norms, GELU and five sliding-window
 /// layers of 32 positions (rope base 10 000) to one global layer (base 1e6, scaled 8×), the
-/// essay's 128-token chunks crossing the window), as F16 and as llama.cpp's
+/// essay's 128-token chunks crossing the window, Falcon with parallel attention and MLP on one
+/// LayerNorm with bias and an ungated GELU MLP), as F16 and as llama.cpp's
 /// Q4_K_M, on every kernel path this CPU has:
 /// - no farther from exact arithmetic than llama.cpp (the guard of `ExactArithmeticTests`),
 ///   which also checks the argmax against exact's wherever its margin is clear;
@@ -68,6 +69,15 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertEqual((0..<6).map(model.config.architecture.isSlidingWindowLayer), [true, true, true, true, true, false])
     }
 
+    func testFalconParallelBlocksAndLayerNorm() throws {
+        try check("falcon-f16", architecture: "falcon", perplexityTolerance: 0.001)
+        try check("falcon-q4_k_m", architecture: "falcon", perplexityTolerance: 0.01)
+        let model = try LlamaModel(path: Self.model("falcon-f16"), contextLength: 64, threads: 2)
+        XCTAssertNil(model.weights.layers[0].gate)
+        XCTAssertNil(model.weights.layers[0].ffnNorm)
+        XCTAssertEqual(model.config.kvHeadCount, 1, "multi-query attention")
+    }
+
     /// A copy of `name` changed by `edit`, loaded; returns the one-line error.
     func loadError(_ name: String, _ edit: (inout GGUFWriter) -> Void) throws -> String {
         var writer = GGUFWriter(copying: try GGUFFile(path: Self.model(name)))
@@ -110,6 +120,8 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertTrue(noWindow.contains("gemma3.attention.sliding_window"), noWindow)
         let noPostNorm = try loadError("gemma3-f16") { $0.removeTensor(named: "blk.5.post_ffw_norm.weight") }
         XCTAssertTrue(noPostNorm.contains("which gemma3 models need (post-norms)"), noPostNorm)
+        let noNormBias = try loadError("falcon-f16") { $0.removeTensor(named: "output_norm.bias") }
+        XCTAssertTrue(noNormBias.contains("missing tensor 'output_norm.bias', which falcon models need (LayerNorm)"), noNormBias)
         let unknown = try loadError("qwen3-f16") { $0.set("general.architecture", .string("qwen9")) }
         XCTAssertTrue(unknown.contains("unsupported architecture 'qwen9'"), unknown)
     }

@@ -34,6 +34,9 @@ class Features:
     activation: str = "silu"    # "gelu_tanh": Gemma's GELU (tanh approximation) on the gate
     swa_pattern: int = 0        # Gemma 3: of every n layers the first n-1 attend within a sliding window
     swa_rope_base: float = 0.0  # ... and rotate with this base instead of rope.freq_base
+    norm: str = "rms"           # "layer": LayerNorm with bias (Falcon)
+    parallel: bool = False      # Falcon: attention and feed-forward both read norm(x), both add to x
+    gated: bool = True          # False: up → activation → down, no gate (Falcon)
 
 
 FEATURES = {
@@ -44,6 +47,7 @@ FEATURES = {
     "phi3": Features(rope="neox", fused_qkv=True, fused_gate_up=True),
     "gemma3": Features(rope="neox", qk_norm=True, embed_scale=True, post_norms=True, activation="gelu_tanh",
                        swa_pattern=6, swa_rope_base=10000.0),
+    "falcon": Features(rope="neox", fused_qkv=True, activation="gelu_tanh", norm="layer", parallel=True, gated=False),
 }
 
 
@@ -83,7 +87,8 @@ class Model:
             ffn=int(self.value(f"{arch}.feed_forward_length")), vocab=vocab,
             rope_base=float(self.value(f"{arch}.rope.freq_base", 10000.0)),
             rope_dims=int(self.value(f"{arch}.rope.dimension_count", head_dim)),
-            norm_eps=float(self.value(f"{arch}.attention.layer_norm_rms_epsilon", 1e-5)),
+            norm_eps=float(self.value(f"{arch}.attention.layer_norm_rms_epsilon",
+                                      self.value(f"{arch}.attention.layer_norm_epsilon", 1e-5))),
             rope_scale=1.0 / float(self.value(f"{arch}.rope.scaling.factor", 1.0)),
             window=int(self.value(f"{arch}.attention.sliding_window", 0)))
 
@@ -107,6 +112,11 @@ class Model:
 
 def rms_norm(x, weight, eps):
     return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps) * weight
+
+
+def layer_norm(x, weight, bias, eps):
+    centered = x - x.mean(axis=-1, keepdims=True)
+    return centered / np.sqrt(np.mean(centered * centered, axis=-1, keepdims=True) + eps) * weight + bias
 
 
 def silu(x):
@@ -157,7 +167,7 @@ def causal_attention(q, k, v, window=0):
 # ---- architectures ---------------------------------------------------------------------------
 
 def decoder(model, tokens, on_layer=None):
-    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3, Phi-3, Gemma 3): pre-norm
+    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3, Phi-3, Gemma 3, Falcon): pre-norm
     blocks, rotary attention with grouped KV heads, SwiGLU feed-forward, optional tied output;
     the family's Features switch its extras on. Returns logits (T, vocab)."""
     c = model.config
@@ -166,6 +176,11 @@ def decoder(model, tokens, on_layer=None):
     t = len(tokens)
     positions = np.arange(t, dtype=np.float64)
     factors = w("rope_freqs.weight") if model.has("rope_freqs.weight") else None
+    def norm(x, name):
+        if f.norm == "layer":
+            return layer_norm(x, w(name + ".weight"), w(name + ".bias"), c.norm_eps)
+        return rms_norm(x, w(name + ".weight"), c.norm_eps)
+
     x = w("token_embd.weight")[np.asarray(tokens)]
     if f.embed_scale:
         x = x * np.sqrt(c.dim)
@@ -173,7 +188,7 @@ def decoder(model, tokens, on_layer=None):
         p = f"blk.{layer}."
         local = f.swa_pattern > 0 and layer % f.swa_pattern < f.swa_pattern - 1
         base, scale = (f.swa_rope_base, 1.0) if local else (c.rope_base, c.rope_scale)
-        h = rms_norm(x, w(p + "attn_norm.weight"), c.norm_eps)
+        h = norm(x, p + "attn_norm")
         if f.fused_qkv:
             q, k, v = np.split(h @ w(p + "attn_qkv.weight").T, [c.heads * c.head_dim, (c.heads + c.kv_heads) * c.head_dim], axis=1)
         else:
@@ -194,19 +209,23 @@ def decoder(model, tokens, on_layer=None):
             out = rms_norm(out, w(p + "post_attention_norm.weight"), c.norm_eps)
         x = x + out
 
-        h = rms_norm(x, w(p + "ffn_norm.weight"), c.norm_eps)
-        if f.fused_gate_up:
+        # Parallel blocks (Falcon) feed the attention's normed input to the feed-forward too.
+        h = h if f.parallel else norm(x, p + "ffn_norm")
+        act = gelu_tanh if f.activation == "gelu_tanh" else silu
+        if not f.gated:
+            hidden = act(h @ w(p + "ffn_up.weight").T)
+        elif f.fused_gate_up:
             gate, up = np.split(h @ w(p + "ffn_up.weight").T, 2, axis=1)
+            hidden = act(gate) * up
         else:
-            gate, up = h @ w(p + "ffn_gate.weight").T, h @ w(p + "ffn_up.weight").T
-        gated = (gelu_tanh(gate) if f.activation == "gelu_tanh" else silu(gate)) * up
-        out = gated @ w(p + "ffn_down.weight").T
+            hidden = act(h @ w(p + "ffn_gate.weight").T) * (h @ w(p + "ffn_up.weight").T)
+        out = hidden @ w(p + "ffn_down.weight").T
         if f.post_norms:
             out = rms_norm(out, w(p + "post_ffw_norm.weight"), c.norm_eps)
         x = x + out
         if on_layer:
             on_layer(layer, x)
-    x = rms_norm(x, w("output_norm.weight"), c.norm_eps)
+    x = norm(x, "output_norm")
     output = w("output.weight") if model.has("output.weight") else w("token_embd.weight")
     return x @ output.T
 
