@@ -46,7 +46,10 @@ FAMILIES = {
                    special_tokens=["<end_of_turn>", "<start_of_turn>"]),
     "falcon": dict(arch="falcon", after="Falcon 7B: parallel attention and MLP on one LayerNorm (with bias), multi-query "
                    "attention, fused QKV, ungated GELU MLP", heads=4, kv=1, head=64, ffn=512, base=10000.0, eps=1e-5,
-                   layer_norm=True, fused=True, ungated=True, tied=False),
+                   layer_norm=True, fused=True, ungated=True, parallel=True, tied=False),
+    "mpt": dict(arch="mpt", after="MPT 7B: ALiBi instead of rope (max bias 8), LayerNorm without bias, fused QKV clipped "
+                "to ±clamp_kqv, ungated GELU MLP, tied embeddings", heads=4, kv=4, head=64, ffn=512, base=10000.0, eps=1e-5,
+                layer_norm=True, norm_bias=False, fused=True, ungated=True, tied=True, alibi=8.0, clamp=6.0),
 }
 DIM, LAYERS, CTX = 256, 2, 512
 
@@ -85,6 +88,10 @@ def write(name, spec, path, seed):
     w.add_block_count(layers)
     if "window" in spec:
         w.add_sliding_window(spec["window"])
+    if "alibi" in spec:
+        w.add_max_alibi_bias(spec["alibi"])
+    if "clamp" in spec:
+        w.add_clamp_kqv(spec["clamp"])
     if "scaling" in spec:
         w.add_rope_scaling_type(gguf.RopeScalingType.LINEAR)
         w.add_rope_scaling_factor(spec["scaling"])
@@ -122,7 +129,7 @@ def write(name, spec, path, seed):
 
     def add_norm(name, n):
         w.add_tensor(name + ".weight", norm(n))
-        if spec.get("layer_norm"):
+        if spec.get("layer_norm") and spec.get("norm_bias", True):
             w.add_tensor(name + ".bias", (0.2 * rng.standard_normal(n)).astype(np.float32))
 
     # Element std 0.15: a (tied) unembedding then gives logits of std ≈ 2.4, a real model's spread.
@@ -149,8 +156,8 @@ def write(name, spec, path, seed):
         if spec.get("post_norms"):
             w.add_tensor(p + "post_attention_norm.weight", norm(DIM))
             w.add_tensor(p + "post_ffw_norm.weight", norm(DIM))
-        if not spec.get("ungated"):
-            w.add_tensor(p + "ffn_norm.weight", norm(DIM))
+        if not spec.get("parallel"):
+            add_norm(p + "ffn_norm", DIM)
         if spec.get("ungated"):
             w.add_tensor(p + "ffn_up.weight", matrix(ffn, DIM))
         elif spec.get("fused"):

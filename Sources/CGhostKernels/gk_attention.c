@@ -8,7 +8,7 @@
 #include <math.h>
 
 static void attend_scalar(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
-                          int64_t length, int64_t hd, float scale, float *scores, float *out) {
+                          int64_t length, int64_t hd, float scale, float slope, float *scores, float *out) {
     float qh[512];
     for (int64_t i = 0; i < hd; i++) qh[i] = gk_h2f(gk_f2h(q[i]));
     float mx = -INFINITY;
@@ -16,7 +16,7 @@ static void attend_scalar(const float *q, const uint16_t *keys, const uint16_t *
         const uint16_t *k = keys + p * stride;
         float s = 0;
         for (int64_t i = 0; i < hd; i++) s += qh[i] * gk_h2f(k[i]);
-        scores[p] = s * scale;
+        scores[p] = s * scale - slope * (float)(length - 1 - p);
         if (scores[p] > mx) mx = scores[p];
     }
     double sum = 0;
@@ -61,7 +61,7 @@ static inline __attribute__((always_inline)) __m512 round_half(__m512 v) {
 }
 
 static void attend_avx512(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
-                          int64_t length, int64_t hd, float scale, float *scores, float *out) {
+                          int64_t length, int64_t hd, float scale, float slope, float *scores, float *out) {
     const int nv = (int)(hd / 16);  // hd is a multiple of 16, at most 256
     __m512 qv[16], acc[16];
     for (int i = 0; i < nv; i++) qv[i] = round_half(_mm512_loadu_ps(q + 16 * i));
@@ -73,7 +73,7 @@ static void attend_avx512(const float *q, const uint16_t *keys, const uint16_t *
         const uint16_t *k = keys + p * stride;
         __m512 s = _mm512_mul_ps(qv[0], _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)k)));
         for (int i = 1; i < nv; i++) s = _mm512_fmadd_ps(qv[i], _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(k + 16 * i))), s);
-        scores[p] = _mm512_reduce_add_ps(s) * scale;
+        scores[p] = _mm512_reduce_add_ps(s) * scale - slope * (float)(length - 1 - p);
     }
     int64_t i = 0;
     for (; i + 16 <= length; i += 16) vmax = _mm512_max_ps(vmax, _mm512_loadu_ps(scores + i));
@@ -128,14 +128,14 @@ static int use_avx512(void) { return 0; }
 #endif
 
 void gk_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride, int64_t length,
-                   int64_t head_dim, float scale, float *scores, float *out) {
+                   int64_t head_dim, float scale, float alibi_slope, float *scores, float *out) {
 #if defined(__x86_64__)
     if (use_avx512() && head_dim % 16 == 0 && head_dim <= 256) {
-        attend_avx512(q, keys, values, stride, length, head_dim, scale, scores, out);
+        attend_avx512(q, keys, values, stride, length, head_dim, scale, alibi_slope, scores, out);
         return;
     }
 #endif
-    attend_scalar(q, keys, values, stride, length, head_dim, scale, scores, out);
+    attend_scalar(q, keys, values, stride, length, head_dim, scale, alibi_slope, scores, out);
 }
 
 void gk_swiglu(float *gate, const float *up, int64_t n) {

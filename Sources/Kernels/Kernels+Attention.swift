@@ -5,13 +5,14 @@ extension Kernels {
     public static let maxHeadWidth = 512
 
     /// One query head over `length` cached f16 positions (`stride` halves apart):
-    /// softmax(q·k·scale) with weights rounded to half, then Σ w·v into `output` (headDim floats).
+    /// softmax(q·k·scale − alibiSlope·distance from the last position) with weights rounded to
+    /// half, then Σ w·v into `output` (headDim floats).
     /// `scores` needs `length` floats. Vectorised on AVX-512; headDim ≤ 512.
     public static func attendHalf(query: UnsafePointer<Float>, keys: UnsafePointer<UInt16>, values: UnsafePointer<UInt16>,
-                                  stride: Int, length: Int, headDim: Int, scale: Float,
+                                  stride: Int, length: Int, headDim: Int, scale: Float, alibiSlope: Float = 0,
                                   scores: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
         precondition(headDim <= maxHeadWidth)
-        gk_attend_f16(query, keys, values, Int64(stride), Int64(length), Int64(headDim), scale, scores, output)
+        gk_attend_f16(query, keys, values, Int64(stride), Int64(length), Int64(headDim), scale, alibiSlope, scores, output)
     }
 
     /// gate[i] = silu(gate[i]) · up[i].

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a model family's blocks contain beyond Llama's: the architecture table, keyed by
 /// `general.architecture` (llama.cpp's `llama-arch` in spirit). The forward pass reads these
 /// as plain branches, and fused tensors are split into row views at load time, so the forward
@@ -52,13 +54,18 @@ public struct Architecture: Sendable, Equatable {
     /// Attention and feed-forward both read the block's one normed input and both add into
     /// the residual stream (no `ffn_norm`): Falcon.
     public var parallelBlocks = false
-    /// The feed-forward network has a gate (`ffn_gate`); false: up → activation → down (Falcon).
+    /// The feed-forward network has a gate (`ffn_gate`); false: up → activation → down (Falcon, MPT).
     public var gatedFFN = true
+    /// LayerNorms carry a bias (`*.bias`): Falcon yes, MPT no.
+    public var layerNormBias = true
+    /// No rope: attention scores get −slope(head)·distance instead (ALiBi, with the file's
+    /// `attention.max_alibi_bias`): MPT.
+    public var alibi = false
 
     public init(name: String, ropeStyle: RopeStyle = .adjacentPairs, qkvBias: Bool = false, qkNorm: Bool = false,
                 fusedQKV: Bool = false, fusedGateUp: Bool = false, activation: Activation = .silu, scalesEmbedding: Bool = false,
                 postNorms: Bool = false, slidingWindowPattern: Int = 0, normalization: Normalization = .rms,
-                parallelBlocks: Bool = false, gatedFFN: Bool = true) {
+                parallelBlocks: Bool = false, gatedFFN: Bool = true, layerNormBias: Bool = true, alibi: Bool = false) {
         self.name = name
         self.ropeStyle = ropeStyle
         self.qkvBias = qkvBias
@@ -72,6 +79,18 @@ public struct Architecture: Sendable, Equatable {
         self.normalization = normalization
         self.parallelBlocks = parallelBlocks
         self.gatedFFN = gatedFFN
+        self.layerNormBias = layerNormBias
+        self.alibi = alibi
+    }
+
+    /// ALiBi's slope for each of `heads` heads with maximum bias `maxBias`, as llama.cpp
+    /// computes them for any head count (geometric in the nearest power of two below, then
+    /// interleaved for the rest).
+    public static func alibiSlopes(heads: Int, maxBias: Float) -> [Float] {
+        var base = 1
+        while base * 2 <= heads { base *= 2 }
+        let m0 = powf(2, -maxBias / Float(base)), m1 = powf(2, -maxBias / 2 / Float(base))
+        return (0..<heads).map { h in h < base ? powf(m0, Float(h + 1)) : powf(m1, Float(2 * (h - base) + 1)) }
     }
 
     /// Whether layer `index` attends within a sliding window (and uses the local rope base).
@@ -90,6 +109,8 @@ public struct Architecture: Sendable, Equatable {
                      postNorms: true, slidingWindowPattern: 6),
         Architecture(name: "falcon", ropeStyle: .halves, fusedQKV: true, activation: .geluTanh, normalization: .layer,
                      parallelBlocks: true, gatedFFN: false),
+        Architecture(name: "mpt", fusedQKV: true, activation: .geluTanh, normalization: .layer, gatedFFN: false,
+                     layerNormBias: false, alibi: true),
     ]
 
     /// The table entry for `name`, if ghostchat runs that family.

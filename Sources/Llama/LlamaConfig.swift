@@ -31,6 +31,10 @@ public struct LlamaConfig: Sendable, Equatable {
     public var ropeDimensions: Int
     /// Positions a sliding-window layer attends to, itself included (0: no such layers).
     public var slidingWindow: Int
+    /// ALiBi's maximum bias (MPT; 0 without ALiBi).
+    public var maxAlibiBias: Float = 0
+    /// Q/K/V are clipped to ±this after the projection (MPT's `clip_qkv`; 0 = no clipping).
+    public var clampQKV: Float = 0
 
     /// Query/key/value widths.
     public var qDim: Int { headCount * headDim }
@@ -106,6 +110,10 @@ public struct LlamaConfig: Sendable, Equatable {
             ropeDimensions: file.int("\(arch).rope.dimension_count"),
             slidingWindow: architecture.slidingWindowPattern > 0 ? try required("attention.sliding_window") : 0
         )
+        if architecture.alibi {
+            maxAlibiBias = Float(file.double("\(arch).attention.max_alibi_bias") ?? 8)
+        }
+        clampQKV = Float(file.double("\(arch).attention.clamp_kqv") ?? 0)
         try validate(path: file.path)
     }
 
@@ -127,6 +135,9 @@ public struct LlamaConfig: Sendable, Equatable {
         }
         guard ropeDimensions > 0, ropeDimensions % 2 == 0, ropeDimensions <= headDim else {
             throw fail("rope dimension count \(ropeDimensions) does not fit a head of \(headDim)")
+        }
+        guard maxAlibiBias.isFinite, maxAlibiBias >= 0, clampQKV.isFinite, clampQKV >= 0 else {
+            throw fail("invalid ALiBi bias \(maxAlibiBias) or QKV clamp \(clampQKV)")
         }
         guard trainedContextLength > 0 else { throw fail("context length \(trainedContextLength) is invalid") }
         if architecture.slidingWindowPattern > 0 {

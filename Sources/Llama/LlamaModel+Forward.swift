@@ -58,6 +58,11 @@ extension LlamaModel {
         }
         Kernels.matmul(layer.query, layer.key, layer.value, input: s.xb.pointer, tokens: n,
                        outputs: s.q.pointer, s.k.pointer, s.v.pointer, pool: pool, scratch: state.scratch)
+        if c.clampQKV > 0 {
+            clamp(s.q.pointer, to: c.clampQKV, count: n * c.qDim)
+            clamp(s.k.pointer, to: c.clampQKV, count: n * c.kvDim)
+            clamp(s.v.pointer, to: c.clampQKV, count: n * c.kvDim)
+        }
         if let bias = layer.queryBias { addBias(s.q.pointer, bias, rows: n) }
         if let bias = layer.keyBias { addBias(s.k.pointer, bias, rows: n) }
         if let bias = layer.valueBias { addBias(s.v.pointer, bias, rows: n) }
@@ -74,9 +79,11 @@ extension LlamaModel {
             }
         }
         for t in 0..<n {
-            let cos = cosTable.pointer(at: t * pairs), sin = sinTable.pointer(at: t * pairs)
-            applyRope(s.q.pointer(at: t * c.qDim), heads: c.headCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
-            applyRope(s.k.pointer(at: t * c.kvDim), heads: c.kvHeadCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
+            if !c.architecture.alibi {
+                let cos = cosTable.pointer(at: t * pairs), sin = sinTable.pointer(at: t * pairs)
+                applyRope(s.q.pointer(at: t * c.qDim), heads: c.headCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
+                applyRope(s.k.pointer(at: t * c.kvDim), heads: c.kvHeadCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
+            }
             Kernels.toHalf(s.k.pointer(at: t * c.kvDim), cache.key(layer: l, position: start + t), count: c.kvDim)
             Kernels.toHalf(s.v.pointer(at: t * c.kvDim), cache.value(layer: l, position: start + t), count: c.kvDim)
         }
@@ -102,7 +109,7 @@ extension LlamaModel {
         let c = config, s = state
         if let weight = layer.ffnNorm {
             for t in 0..<n {
-                normalize(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), weight, nil)
+                normalize(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), weight, layer.ffnNormBias)
             }
         }
         let hidden: FloatBuffer
@@ -130,7 +137,7 @@ extension LlamaModel {
     /// out = norm(x) with the architecture's norm: RMSNorm, or LayerNorm with `bias`.
     private func normalize(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: [Float], _ bias: [Float]?) {
         let c = config
-        if let bias, c.architecture.normalization == .layer {
+        if c.architecture.normalization == .layer {
             layerNorm(out, x, weight, bias, count: c.dim, epsilon: c.normEpsilon)
         } else {
             rmsNorm(out, x, weight, count: c.dim, epsilon: c.normEpsilon)
@@ -154,6 +161,7 @@ extension LlamaModel {
         let cache = self.cache
         let context = contextLength
         let stride = c.kvDim
+        let slopes = alibiSlopes
         pool.parallelFor(min(workers, items)) { worker in
             let scores = s.scores.pointer(at: worker * context)
             var item = worker
@@ -164,7 +172,7 @@ extension LlamaModel {
                 let first = window > 0 ? max(0, end - window) : 0
                 Kernels.attendHalf(query: s.q.pointer(at: t * c.qDim + h * c.headDim), keys: cache.key(layer: l, position: first) + kvOffset,
                                    values: cache.value(layer: l, position: first) + kvOffset, stride: stride, length: end - first,
-                                   headDim: c.headDim, scale: scale, scores: scores, output: s.attention.pointer(at: t * c.qDim + h * c.headDim))
+                                   headDim: c.headDim, scale: scale, alibiSlope: slopes.isEmpty ? 0 : slopes[h], scores: scores, output: s.attention.pointer(at: t * c.qDim + h * c.headDim))
                 item += min(workers, items)
             }
         }

@@ -35,6 +35,8 @@ public final class LlamaModel: @unchecked Sendable {
 
     let cache: KVCache
     let state: RunState
+    /// ALiBi's slope per head (empty for rope models).
+    let alibiSlopes: [Float]
 
     /// Loads `path`. `contextLength` defaults to the trained length capped at 4096;
     /// `threads` defaults to the number of cores. `progress` hears the fraction of the
@@ -85,6 +87,7 @@ public final class LlamaModel: @unchecked Sendable {
         self.pool = pool
         self.cache = KVCache(layerCount: config.layerCount, capacity: context, kvDim: config.kvDim)
         self.state = RunState(config: config, batchCapacity: self.batchSize, contextLength: context, workers: threadCount)
+        self.alibiSlopes = config.architecture.alibi ? Architecture.alibiSlopes(heads: config.headCount, maxBias: config.maxAlibiBias) : []
     }
 
     /// Refuses models that cannot fit in physical memory (weights are mapped, so they

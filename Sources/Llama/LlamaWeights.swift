@@ -21,6 +21,8 @@ public struct LayerWeights: Sendable {
     public var postAttentionNorm: [Float]?
     /// Norm of the feed-forward input; nil where the blocks run in parallel on the attention's.
     public var ffnNorm: [Float]?
+    /// LayerNorm bias of the feed-forward input.
+    public var ffnNormBias: [Float]?
     /// The feed-forward gate; nil in ungated networks (Falcon).
     public var gate: WeightMatrix?
     public var up: WeightMatrix
@@ -75,7 +77,7 @@ public struct LlamaWeights: Sendable {
 
         let c = config
         let features = c.architecture
-        let layerNorm = features.normalization == .layer
+        let layerNorm = features.normalization == .layer && features.layerNormBias
         /// A tensor the family's features need: its absence is an error naming the feature.
         func needed(_ name: String, count: Int, if feature: Bool, _ what: String) throws -> [Float]? {
             guard feature else { return nil }
@@ -123,6 +125,7 @@ public struct LlamaWeights: Sendable {
                 attentionOutput: try matrix(p + "attn_output.weight", columns: c.qDim, rows: c.dim),
                 postAttentionNorm: try needed(p + "post_attention_norm.weight", count: c.dim, if: features.postNorms, "post-norms"),
                 ffnNorm: features.parallelBlocks ? nil : try vector(p + "ffn_norm.weight", count: c.dim),
+                ffnNormBias: try needed(p + "ffn_norm.bias", count: c.dim, if: layerNorm && !features.parallelBlocks, "LayerNorm"),
                 gate: gate, up: up,
                 down: try matrix(p + "ffn_down.weight", columns: c.ffnDim, rows: c.dim),
                 postFFNNorm: try needed(p + "post_ffw_norm.weight", count: c.dim, if: features.postNorms, "post-norms")

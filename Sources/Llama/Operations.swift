@@ -25,9 +25,9 @@ func rmsNorm(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ we
     while i < n { out[i] = x[i] * scale * weight[i]; i += 1 }
 }
 
-/// out = (x − mean(x)) / √(var(x) + ε) · weight + bias: LayerNorm, the sums in double as
+/// out = (x − mean(x)) / √(var(x) + ε) · weight + bias (0 without one): LayerNorm, the sums in double as
 /// llama.cpp's `ggml_norm` does.
-func layerNorm(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+func layerNorm(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                count n: Int, epsilon: Float) {
     var sum: Double = 0
     for i in 0..<n { sum += Double(x[i]) }
@@ -38,7 +38,7 @@ func layerNorm(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ 
         squares += Double(v * v)
     }
     let scale = 1 / (Float(squares / Double(n)) + epsilon).squareRoot()
-    for i in 0..<n { out[i] = (x[i] - mean) * scale * weight[i] + bias[i] }
+    for i in 0..<n { out[i] = (x[i] - mean) * scale * weight[i] + (bias?[i] ?? 0) }
 }
 
 /// x += y.
@@ -97,6 +97,11 @@ func gelu(_ x: UnsafeMutablePointer<Float>, count n: Int) {
 /// x = silu(x) = x · σ(x), in float.
 func silu(_ x: UnsafeMutablePointer<Float>, count n: Int) {
     for i in 0..<n { x[i] = x[i] / (1 + expf(-x[i])) }
+}
+
+/// x = min(max(x, −limit), limit).
+func clamp(_ x: UnsafeMutablePointer<Float>, to limit: Float, count n: Int) {
+    for i in 0..<n { x[i] = min(max(x[i], -limit), limit) }
 }
 
 /// x *= factor.

@@ -11,7 +11,8 @@ import XCTest
 /// gate/up tensors, Gemma 3 with its embedding scale, post-norms, GELU and five sliding-window
 /// layers of 32 positions (rope base 10 000) to one global layer (base 1e6, scaled 8×), the
 /// essay's 128-token chunks crossing the window, Falcon with parallel attention and MLP on one
-/// LayerNorm with bias and an ungated GELU MLP), as F16 and as llama.cpp's
+/// LayerNorm with bias and an ungated GELU MLP, MPT with ALiBi, bias-free LayerNorm and
+/// clipped QKV), as F16 and as llama.cpp's
 /// Q4_K_M, on every kernel path this CPU has:
 /// - no farther from exact arithmetic than llama.cpp (the guard of `ExactArithmeticTests`),
 ///   which also checks the argmax against exact's wherever its margin is clear;
@@ -76,6 +77,18 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertNil(model.weights.layers[0].gate)
         XCTAssertNil(model.weights.layers[0].ffnNorm)
         XCTAssertEqual(model.config.kvHeadCount, 1, "multi-query attention")
+    }
+
+    func testMPTAlibiAndClampedQKV() throws {
+        try check("mpt-f16", architecture: "mpt", perplexityTolerance: 0.001)
+        try check("mpt-q4_k_m", architecture: "mpt", perplexityTolerance: 0.01)
+        let model = try LlamaModel(path: Self.model("mpt-f16"), contextLength: 64, threads: 2)
+        XCTAssertEqual(model.config.maxAlibiBias, 8)
+        XCTAssertEqual(model.config.clampQKV, 6)
+        XCTAssertTrue(model.weights.tiedEmbeddings)
+        // llama.cpp's slopes: powers of 2^(−8/4) for 4 heads; for 6, the last two interleave at 2^(−4/4).
+        XCTAssertEqual(Architecture.alibiSlopes(heads: 4, maxBias: 8), [0.25, 0.0625, 0.015625, 0.00390625])
+        XCTAssertEqual(Architecture.alibiSlopes(heads: 6, maxBias: 8).suffix(2), [0.5, 0.125])
     }
 
     /// A copy of `name` changed by `edit`, loaded; returns the one-line error.

@@ -51,7 +51,7 @@ final class ModelShapeTests: XCTestCase {
     /// The families of the architecture table (QKV bias, QK norm, neox rope, rope factors)
     /// give the same logits batched and token by token.
     func testFamiliesAgreeBatchedVersusStepwise() throws {
-        for name in ["llama3-f16", "qwen2-f16", "qwen3-q4_k_m", "phi3-q4_k_m", "gemma3-q4_k_m", "falcon-f16"] {
+        for name in ["llama3-f16", "qwen2-f16", "qwen3-q4_k_m", "phi3-q4_k_m", "gemma3-q4_k_m", "falcon-f16", "mpt-q4_k_m"] {
             let (batched, stepwise) = try batchedAndStepwise(ArchitectureTests.model(name))
             assertClose(batched, stepwise, name)
         }

@@ -36,7 +36,8 @@ class Features:
     swa_rope_base: float = 0.0  # ... and rotate with this base instead of rope.freq_base
     norm: str = "rms"           # "layer": LayerNorm with bias (Falcon)
     parallel: bool = False      # Falcon: attention and feed-forward both read norm(x), both add to x
-    gated: bool = True          # False: up → activation → down, no gate (Falcon)
+    gated: bool = True          # False: up → activation → down, no gate (Falcon, MPT)
+    alibi: bool = False         # MPT: no rope; attention scores get −slope(head)·distance (ALiBi)
 
 
 FEATURES = {
@@ -48,6 +49,7 @@ FEATURES = {
     "gemma3": Features(rope="neox", qk_norm=True, embed_scale=True, post_norms=True, activation="gelu_tanh",
                        swa_pattern=6, swa_rope_base=10000.0),
     "falcon": Features(rope="neox", fused_qkv=True, activation="gelu_tanh", norm="layer", parallel=True, gated=False),
+    "mpt": Features(rope="none", fused_qkv=True, activation="gelu_tanh", norm="layer", gated=False, alibi=True),
 }
 
 
@@ -66,6 +68,8 @@ class Config:
     norm_eps: float
     rope_scale: float = 1.0
     window: int = 0
+    max_alibi_bias: float = 0.0
+    clamp_kqv: float = 0.0
 
 
 class Model:
@@ -90,7 +94,9 @@ class Model:
             norm_eps=float(self.value(f"{arch}.attention.layer_norm_rms_epsilon",
                                       self.value(f"{arch}.attention.layer_norm_epsilon", 1e-5))),
             rope_scale=1.0 / float(self.value(f"{arch}.rope.scaling.factor", 1.0)),
-            window=int(self.value(f"{arch}.attention.sliding_window", 0)))
+            window=int(self.value(f"{arch}.attention.sliding_window", 0)),
+            max_alibi_bias=float(self.value(f"{arch}.attention.max_alibi_bias", 0.0)),
+            clamp_kqv=float(self.value(f"{arch}.attention.clamp_kqv", 0.0)))
 
     def value(self, key, default=None):
         field = self.fields.get(key)
@@ -146,9 +152,17 @@ def rope(x, positions, base, dims, style, factors=None, scale=1.0):
     return out
 
 
-def causal_attention(q, k, v, window=0):
+def alibi_slopes(heads, max_bias):
+    """ALiBi's per-head slopes, as llama.cpp computes them for any head count."""
+    n = 2 ** int(np.floor(np.log2(heads)))
+    m0, m1 = 2.0 ** (-max_bias / n), 2.0 ** (-max_bias / 2.0 / n)
+    return np.array([m0 ** (h + 1) if h < n else m1 ** (2 * (h - n) + 1) for h in range(heads)])
+
+
+def causal_attention(q, k, v, window=0, slopes=None):
     """Softmax attention of every query over the keys at its position and before (only the
-    last `window` positions, itself included, when window > 0).
+    last `window` positions, itself included, when window > 0), minus slope · distance per
+    head when ALiBi `slopes` are given.
     q: (T, H, D); k, v: (T, H_kv, D). Query head h reads key/value head h // (H / H_kv)."""
     group = q.shape[1] // k.shape[1]
     k, v = np.repeat(k, group, axis=1), np.repeat(v, group, axis=1)
@@ -157,6 +171,9 @@ def causal_attention(q, k, v, window=0):
     allowed = np.tril(np.ones((t, t), dtype=bool))
     if window > 0:
         allowed &= ~np.tril(np.ones((t, t), dtype=bool), -window)
+    if slopes is not None:
+        distance = np.arange(t)[:, None] - np.arange(t)[None, :]
+        scores = scores - slopes[:, None, None] * distance[None]
     scores = np.where(allowed[None], scores, -np.inf)
     scores -= scores.max(axis=-1, keepdims=True)
     probs = np.exp(scores)
@@ -167,7 +184,7 @@ def causal_attention(q, k, v, window=0):
 # ---- architectures ---------------------------------------------------------------------------
 
 def decoder(model, tokens, on_layer=None):
-    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3, Phi-3, Gemma 3, Falcon): pre-norm
+    """Llama-style decoder (Llama 1/2/3, Mistral, SmolLM2, TinyLlama, Qwen 2/2.5/3, Phi-3, Gemma 3, Falcon, MPT): pre-norm
     blocks, rotary attention with grouped KV heads, SwiGLU feed-forward, optional tied output;
     the family's Features switch its extras on. Returns logits (T, vocab)."""
     c = model.config
@@ -178,7 +195,8 @@ def decoder(model, tokens, on_layer=None):
     factors = w("rope_freqs.weight") if model.has("rope_freqs.weight") else None
     def norm(x, name):
         if f.norm == "layer":
-            return layer_norm(x, w(name + ".weight"), w(name + ".bias"), c.norm_eps)
+            bias = w(name + ".bias") if model.has(name + ".bias") else 0.0
+            return layer_norm(x, w(name + ".weight"), bias, c.norm_eps)
         return rms_norm(x, w(name + ".weight"), c.norm_eps)
 
     x = w("token_embd.weight")[np.asarray(tokens)]
@@ -190,7 +208,10 @@ def decoder(model, tokens, on_layer=None):
         base, scale = (f.swa_rope_base, 1.0) if local else (c.rope_base, c.rope_scale)
         h = norm(x, p + "attn_norm")
         if f.fused_qkv:
-            q, k, v = np.split(h @ w(p + "attn_qkv.weight").T, [c.heads * c.head_dim, (c.heads + c.kv_heads) * c.head_dim], axis=1)
+            qkv = h @ w(p + "attn_qkv.weight").T
+            if c.clamp_kqv > 0:
+                qkv = np.clip(qkv, -c.clamp_kqv, c.clamp_kqv)
+            q, k, v = np.split(qkv, [c.heads * c.head_dim, (c.heads + c.kv_heads) * c.head_dim], axis=1)
         else:
             q, k, v = (h @ w(p + f"attn_{n}.weight").T for n in "qkv")
         if f.qkv_bias:
@@ -201,9 +222,11 @@ def decoder(model, tokens, on_layer=None):
         if f.qk_norm:
             q = rms_norm(q, w(p + "attn_q_norm.weight"), c.norm_eps)
             k = rms_norm(k, w(p + "attn_k_norm.weight"), c.norm_eps)
-        q = rope(q, positions, base, c.rope_dims, f.rope, factors, scale)
-        k = rope(k, positions, base, c.rope_dims, f.rope, factors, scale)
-        attended = causal_attention(q, k, v, c.window if local else 0).reshape(t, c.heads * c.head_dim)
+        if f.rope != "none":
+            q = rope(q, positions, base, c.rope_dims, f.rope, factors, scale)
+            k = rope(k, positions, base, c.rope_dims, f.rope, factors, scale)
+        slopes = alibi_slopes(c.heads, c.max_alibi_bias) if f.alibi else None
+        attended = causal_attention(q, k, v, c.window if local else 0, slopes).reshape(t, c.heads * c.head_dim)
         out = attended @ w(p + "attn_output.weight").T
         if f.post_norms:
             out = rms_norm(out, w(p + "post_attention_norm.weight"), c.norm_eps)

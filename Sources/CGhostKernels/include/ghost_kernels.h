@@ -168,11 +168,11 @@ void gk_release_pages(const void *p, size_t n);
 // MARK: - Attention and activation
 
 /// One query head (`head_dim` f32, rounded to half like llama.cpp's f16 matmul) over
-/// `length` cached positions of f16 keys/values `stride` elements apart: softmax(q·k·scale)
-/// with the weights rounded to half, then Σ w·v into `out`. `scores` holds `length` floats.
-/// head_dim ≤ 512.
+/// `length` cached positions of f16 keys/values `stride` elements apart, the query at the
+/// last of them: softmax(q·k·scale − alibi_slope·distance) with the weights rounded to half,
+/// then Σ w·v into `out`. `scores` holds `length` floats. head_dim ≤ 512.
 void gk_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride, int64_t length,
-                   int64_t head_dim, float scale, float *scores, float *out);
+                   int64_t head_dim, float scale, float alibi_slope, float *scores, float *out);
 /// gate[i] = silu(gate[i]) · up[i].
 void gk_swiglu(float *gate, const float *up, int64_t n);
 
