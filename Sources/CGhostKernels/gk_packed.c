@@ -34,7 +34,10 @@ static size_t group_block_bytes(int type) {
 static int64_t block_elems(int type) { return type == GK_TYPE_Q4_K ? GK_QKK : GK_QK; }
 
 size_t gk_packed_size(int type, int64_t rows, int64_t cols) {
-    if (!gk_path_supported(GK_PATH_AVX512_VNNI)) return 0;
+    // The packed layout is read by the AVX-512 VNNI kernels only: with another path in use (a
+    // forced `--kernels avx2`, or a test of that path) matrices stay in file order, exactly as
+    // on a CPU without AVX-512.
+    if (gk_current_path() != GK_PATH_AVX512_VNNI) return 0;
     const size_t gb = group_block_bytes(type);
     if (!gb || rows <= 0 || rows % GK_PK_ROWS || cols <= 0 || cols % block_elems(type)) return 0;
     return gb * (size_t)(rows / GK_PK_ROWS) * (size_t)(cols / block_elems(type));

@@ -49,8 +49,8 @@ final class PackedStorage: @unchecked Sendable {
 }
 
 extension Kernels {
-    /// Whether `w` has a packed (16-row interleaved) form on this CPU: Q4_0, Q8_0 and Q4_K with
-    /// a multiple of 16 rows on AVX-512 VNNI.
+    /// Whether `w` has a packed (16-row interleaved) form on the kernel path in use: Q4_0, Q8_0
+    /// and Q4_K with a multiple of 16 rows on AVX-512 VNNI.
     public static func canPack(_ w: WeightMatrix) -> Bool {
         gk_packed_size(Int32(w.type.rawValue), Int64(w.rows), Int64(w.columns)) > 0
     }
