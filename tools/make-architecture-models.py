@@ -6,7 +6,9 @@ Each family gets the structure of a real model at a size CI can afford: 2 layers
 the family's head layout, norms, biases and rope, and a 512-token SentencePiece vocabulary (the
 first 512 pieces of Llama 2's, bytes included). Written as F16 (norms and biases F32), then
 quantized to Q4_K_M by llama.cpp's own quantizer. For every file, tools/exact/make-fixtures.py
-records exact arithmetic's top logits on essay.txt and the distance of two llama.cpp builds.
+records exact arithmetic's top logits on essay.txt and the distance of two llama.cpp builds, and
+../shared/fixtures/make/reference.py records llama.cpp's outputs for the three fixture prompts
+(greedy continuations with their margins; the layout of the shared `*.ref.json` files).
 
     V512=…/venv512/bin/python V2=…/venv-avx2/bin/python tools/make-architecture-models.py [FAMILY…]
 
@@ -185,6 +187,8 @@ def main():
         quantized = os.path.join(OUT, f"{name}-q4_k_m.gguf")
         subprocess.run([v512, os.path.join(HERE, "quantize-with-llamacpp.py"), f16, quantized, "Q4_K_M"], check=True)
         for model in (f16, quantized):
+            subprocess.run([v512, os.path.join(FIXTURES, "make", "reference.py"), model, model.replace(".gguf", ".ref.json"),
+                            "--prompts", os.path.join(FIXTURES, "prompts.json"), "--text", essay], check=True)
             fixture = model.replace(".gguf", "-essay.topk")
             for python, extra in ((v512, []), (v2, ["--add"])):
                 subprocess.run([python, os.path.join(HERE, "exact", "make-fixtures.py"), *extra, model, essay, "128", fixture], check=True)

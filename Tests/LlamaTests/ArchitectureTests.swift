@@ -91,6 +91,45 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertEqual(Architecture.alibiSlopes(heads: 6, maxBias: 8).suffix(2), [0.5, 0.125])
     }
 
+    /// Every family model's greedy continuation of the three fixture prompts equals llama.cpp's
+    /// (`NAME.ref.json`, made by ../shared/fixtures/make/reference.py) up to its first step whose
+    /// margin is under 0.15 logit std, and the prompt's argmax wherever llama.cpp's is clear.
+    func testGreedyTextMatchesLlamaCppUpToTheFirstUnclearStep() throws {
+        let models = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+            .filter { $0.hasSuffix(".gguf") }.map { String($0.dropLast(5)) }.sorted()
+        XCTAssertEqual(models.count, 14)
+        var compared = 0
+        for name in models {
+            let data = try Data(contentsOf: Self.directory.appendingPathComponent("\(name).ref.json"))
+            let reference = try JSONDecoder().decode(Fixtures.Reference.self, from: data)
+            for kernels in Kernels.availablePaths {
+                XCTAssertTrue(Kernels.setPath(kernels))
+                let model = try LlamaModel(path: Self.model(name), contextLength: 128, threads: 2)
+                for (index, prompt) in reference.prompts.enumerated() {
+                    XCTAssertEqual(model.tokenizer.encode(prompt.text), prompt.tokens, "\(name): prompt \(index) tokens")
+                    model.reset()
+                    let logits = try model.evaluate(prompt.tokens, logits: .all)
+                    let vocab = model.config.vocabularySize
+                    for position in prompt.tokens.indices where prompt.margin[position] / prompt.logit_std[position] >= 0.15 {
+                        let row = UnsafeBufferPointer(rebasing: logits[(position * vocab)..<((position + 1) * vocab)])
+                        XCTAssertEqual(Int32(LogitRow(row).argmax), prompt.argmax[position], "\(name) \(kernels) prompt \(index) position \(position)")
+                    }
+                    let clear = prompt.greedy_margin_over_std.firstIndex { $0 < 0.15 } ?? prompt.greedy.count
+                    model.reset()
+                    var settings = SamplerSettings()
+                    settings.temperature = 0
+                    var sampler = Sampler(settings: settings)
+                    var generated: [Int32] = []
+                    try model.generate(prompt: prompt.tokens, maxTokens: max(clear, 1), sampler: &sampler) { generated.append($0); return true }
+                    XCTAssertEqual(Array(generated.prefix(clear)), Array(prompt.greedy.prefix(clear)), "\(name) \(kernels) prompt \(index): greedy")
+                    compared += clear
+                }
+            }
+        }
+        print("family models: \(compared) greedy tokens compared with llama.cpp's")
+        XCTAssertGreaterThan(compared, 200)
+    }
+
     /// A copy of `name` changed by `edit`, loaded; returns the one-line error.
     func loadError(_ name: String, _ edit: (inout GGUFWriter) -> Void) throws -> String {
         var writer = GGUFWriter(copying: try GGUFFile(path: Self.model(name)))
