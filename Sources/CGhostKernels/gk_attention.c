@@ -1,4 +1,4 @@
-// Attention of one query head over the f16 KV cache, and SwiGLU, with an AVX-512 path.
+// Attention of one query head over the f16 KV cache, and SwiGLU, with AVX-512 and AVX2 paths.
 //
 // Profiles of prompt processing showed the Swift attention loop (a C call per position
 // for the dot and for the axpy, scalar expf, Float16 conversions through libcalls) and
@@ -123,8 +123,107 @@ static int use_avx512(void) {
     }
     return cached && gk_current_path() == GK_PATH_AVX512_VNNI;
 }
+
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+
+/// e^x for 8 lanes, x clamped to [−87.3, 88.3] (so 2^n stays a normal float): the same
+/// Cody–Waite reduction and Cephes polynomial as exp512, with 2^n built in the exponent bits.
+static inline __attribute__((always_inline)) __m256 exp256(__m256 x) {
+    x = _mm256_max_ps(x, _mm256_set1_ps(-87.3f));
+    x = _mm256_min_ps(x, _mm256_set1_ps(88.3f));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+static inline __attribute__((always_inline)) __m256 round_half256(__m256 v) {
+    return _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+
+static inline __attribute__((always_inline)) float sum256(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+static void attend_avx2(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
+                        int64_t length, int64_t hd, float scale, float slope, float *scores, float *out) {
+    const int nv = (int)(hd / 8);  // hd is a multiple of 8, at most 512
+    __m256 qv[64], acc[64];
+    for (int i = 0; i < nv; i++) qv[i] = round_half256(_mm256_loadu_ps(q + 8 * i));
+    float mx = -INFINITY;
+    for (int64_t p = 0; p < length; p++) {
+        const uint16_t *k = keys + p * stride;
+        __m256 s = _mm256_mul_ps(qv[0], _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)k)));
+        for (int i = 1; i < nv; i++) s = _mm256_fmadd_ps(qv[i], _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + 8 * i))), s);
+        scores[p] = sum256(s) * scale - slope * (float)(length - 1 - p);
+        if (scores[p] > mx) mx = scores[p];
+    }
+    const __m256 vm = _mm256_set1_ps(mx);
+    __m256d sum0 = _mm256_setzero_pd(), sum1 = _mm256_setzero_pd();
+    int64_t i = 0;
+    for (; i + 8 <= length; i += 8) {
+        const __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(scores + i), vm));
+        _mm256_storeu_ps(scores + i, e);
+        sum0 = _mm256_add_pd(sum0, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+        sum1 = _mm256_add_pd(sum1, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+    }
+    double sum = 0;
+    if (i < length) {  // the tail through an 8-lane buffer, so every weight uses the same exp
+        float tail[8];
+        for (int j = 0; j < 8; j++) tail[j] = i + j < length ? scores[i + j] - mx : -INFINITY;
+        _mm256_storeu_ps(tail, exp256(_mm256_loadu_ps(tail)));
+        for (int j = 0; i + j < length; j++) { scores[i + j] = tail[j]; sum += tail[j]; }
+    }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(sum0, sum1));
+    sum += lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    const __m256 inv = _mm256_set1_ps((float)(1.0 / sum));
+    for (i = 0; i + 8 <= length; i += 8) _mm256_storeu_ps(scores + i, round_half256(_mm256_mul_ps(_mm256_loadu_ps(scores + i), inv)));
+    for (; i < length; i++) scores[i] = gk_h2f(gk_f2h(scores[i] * (float)(1.0 / sum)));
+    for (int j = 0; j < nv; j++) acc[j] = _mm256_setzero_ps();
+    for (int64_t p = 0; p < length; p++) {
+        const __m256 w = _mm256_set1_ps(scores[p]);
+        const uint16_t *v = values + p * stride;
+        for (int j = 0; j < nv; j++) acc[j] = _mm256_fmadd_ps(w, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + 8 * j))), acc[j]);
+    }
+    for (int j = 0; j < nv; j++) _mm256_storeu_ps(out + 8 * j, acc[j]);
+}
+
+static void swiglu_avx2(float *gate, const float *up, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 e = exp256(_mm256_sub_ps(_mm256_setzero_ps(), g));
+        const __m256 s = _mm256_div_ps(g, _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+        _mm256_storeu_ps(gate + i, _mm256_mul_ps(s, _mm256_loadu_ps(up + i)));
+    }
+    for (; i < n; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+}
+
+#pragma clang attribute pop
+
+static int use_avx2(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    }
+    return cached && gk_current_path() == GK_PATH_AVX2;
+}
 #else
 static int use_avx512(void) { return 0; }
+static int use_avx2(void) { return 0; }
 #endif
 
 void gk_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride, int64_t length,
@@ -134,6 +233,10 @@ void gk_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values,
         attend_avx512(q, keys, values, stride, length, head_dim, scale, alibi_slope, scores, out);
         return;
     }
+    if (use_avx2() && head_dim % 8 == 0 && head_dim <= 512) {
+        attend_avx2(q, keys, values, stride, length, head_dim, scale, alibi_slope, scores, out);
+        return;
+    }
 #endif
     attend_scalar(q, keys, values, stride, length, head_dim, scale, alibi_slope, scores, out);
 }
@@ -141,6 +244,7 @@ void gk_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values,
 void gk_swiglu(float *gate, const float *up, int64_t n) {
 #if defined(__x86_64__)
     if (use_avx512()) { swiglu_avx512(gate, up, n); return; }
+    if (use_avx2()) { swiglu_avx2(gate, up, n); return; }
 #endif
     swiglu_scalar(gate, up, n);
 }

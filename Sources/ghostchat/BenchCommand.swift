@@ -24,6 +24,8 @@ struct BenchCommand: ParsableCommand {
     var repetitions: Int = 5
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
+    @Option(name: .customLong("kernels"), help: "SIMD kernel path to measure (default: the fastest this CPU has).")
+    var kernelPath: String?
 
     func validate() throws {
         guard promptTokens >= 0, generatedTokens >= 0, promptTokens + generatedTokens > 0 else {
@@ -31,6 +33,9 @@ struct BenchCommand: ParsableCommand {
         }
         guard repetitions >= 1 else { throw ValidationError("-r must be at least 1") }
         if let t = threads, t < 1 { throw ValidationError("-t must be at least 1") }
+        if let kernelPath, !Kernels.availablePaths.contains(kernelPath) {
+            throw ValidationError("--kernels \(kernelPath): this CPU can run \(Kernels.availablePaths.joined(separator: ", "))")
+        }
     }
 
     struct Stats: Encodable {
@@ -46,6 +51,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let kernelPath { _ = Kernels.setPath(kernelPath) }  // before loading: packing follows the path
         let context = max(promptTokens, generatedTokens + 1, 16)
         let llama = try LlamaModel(path: model, contextLength: context, threads: threads, batchSize: max(1, promptTokens))
         var rng = SystemRandomNumberGenerator()

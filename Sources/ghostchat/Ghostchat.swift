@@ -6,7 +6,7 @@ import Foundation
 struct Ghostchat: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ghostchat",
-        abstract: "Chat with Llama-family GGUF models on your own CPU.",
+        abstract: "Chat with open GGUF models on your own CPU.",
         version: "0.1.0",
         subcommands: [
             RunCommand.self, TokenizeCommand.self, PerplexityCommand.self,

@@ -19,15 +19,16 @@ import XCTest
 /// - the bounds on the last-position logits are the two builds' largest spread over the prompts
 ///   (computed below from the two files: max |Δ|/std 0.314, mean |Δ|/std 0.079, both on prompt
 ///   2) times `headroom`. Three approximations of the same arithmetic sit at pairwise distances
-///   of the same size, but not equal: measured on both of ghostchat's x86 paths (the paths
-///   of every CPU CI has run on), ghostchat's distance to a build reaches max 0.40 (1.27× the
-///   spread) and mean 0.144 (1.82×, prompt 2 against the AVX2 build, whose own distance to the
-///   AVX-512 build there is the 0.079). Hence `headroom` 2: these bounds catch a gross error
-///   (a wrong kernel moves every logit by a whole std); the clear-margin tokens and the
-///   distance from exact arithmetic (`ExactArithmeticTests`) are the strict checks.
+///   of the same size, but not equal: measured on both of ghostchat's x86 paths (the paths of
+///   every CPU CI has run on), ghostchat's distance to a build reaches max 0.36 (1.13× the
+///   spread) and mean 0.156 (1.97×: prompt 2 against the AVX2 build, on the AVX2 path, whose
+///   polynomial exp in attention rounds a few softmax weights to half the other way). Hence
+///   `headroom` 2.5: these bounds catch a gross error (a wrong kernel moves logits by whole
+///   stds); the clear-margin tokens and the distance from exact arithmetic
+///   (`ExactArithmeticTests`) are the strict checks.
 final class SmolLM2ConformanceTests: XCTestCase {
     static let clearMargin: Float = 0.15
-    static let headroom: Float = 2
+    static let headroom: Float = 2.5
     static let referenceNames = ["smollm2-135m-instruct-q4_1", "smollm2-135m-instruct-q4_1.avx2"]
 
     /// The kernel paths to check: every SIMD path this CPU has (the portable one is checked
