@@ -22,34 +22,37 @@ import sys
 import numpy as np
 import gguf
 
+from llama_vocab import add_vocabulary, read_vocabulary
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 FIXTURES = os.environ.get("GHOSTCHAT_FIXTURES", os.path.join(ROOT, "..", "shared", "fixtures"))
 OUT = os.path.join(ROOT, "Tests", "LlamaTests", "Fixtures", "architectures")
 VOCAB = 512
 
-# family: architecture, what it is shaped after, heads, kv heads, head width, ffn, rope base, eps, extras
+# family: the random seed (fixed per family, so one family rewritten alone comes out the same),
+# architecture, what it is shaped after, heads, kv heads, head width, ffn, rope base, eps, extras
 FAMILIES = {
-    "llama3": dict(arch="llama", after="Llama 3.2 1B: GQA, rope base 500 000 with Llama 3.1 rope scaling (rope_freqs)",
+    "llama3": dict(seed=1, arch="llama", after="Llama 3.2 1B: GQA, rope base 500 000 with Llama 3.1 rope scaling (rope_freqs)",
                    heads=4, kv=2, head=64, ffn=512, base=500000.0, eps=1e-5, rope_freqs=True, tied=True),
-    "qwen2": dict(arch="qwen2", after="Qwen 2.5 0.5B: QKV biases, neox rope, base 1e6, tied embeddings",
+    "qwen2": dict(seed=2, arch="qwen2", after="Qwen 2.5 0.5B: QKV biases, neox rope, base 1e6, tied embeddings",
                   heads=4, kv=2, head=64, ffn=512, base=1000000.0, eps=1e-6, qkv_bias=True, tied=True),
-    "qwen3": dict(arch="qwen3", after="Qwen3 0.6B: QK norm, neox rope, heads wider than the model (4 × 128 > 256)",
+    "qwen3": dict(seed=3, arch="qwen3", after="Qwen3 0.6B: QK norm, neox rope, heads wider than the model (4 × 128 > 256)",
                   heads=4, kv=2, head=128, ffn=512, base=1000000.0, eps=1e-6, qk_norm=True, tied=True),
-    "phi3": dict(arch="phi3", after="Phi-3 mini: fused QKV and gate/up tensors, neox rope, separate output",
+    "phi3": dict(seed=1, arch="phi3", after="Phi-3 mini: fused QKV and gate/up tensors, neox rope, separate output",
                  heads=4, kv=4, head=64, ffn=512, base=10000.0, eps=1e-5, fused=True, tied=False,
                  special_tokens=["<|end|>", "<|endoftext|>"]),
-    "gemma3": dict(arch="gemma3", after="Gemma 3 270M: embedding scale, QK norm, post-norms, GELU-tanh, 5 sliding-window layers "
+    "gemma3": dict(seed=1, arch="gemma3", after="Gemma 3 270M: embedding scale, QK norm, post-norms, GELU-tanh, 5 sliding-window layers "
                    "(rope base 10 000) to 1 global (base 1e6, linear scaling 8)", layers=6, window=32, scaling=8.0,
                    heads=4, kv=1, head=64, ffn=256, base=1000000.0, eps=1e-6, qk_norm=True, post_norms=True,
                    # Untied, unlike the real one: with random weights the scaled input embedding dominates
                    # the residual stream, and a tied unembedding would just predict the input token.
                    tied=False,
                    special_tokens=["<end_of_turn>", "<start_of_turn>"]),
-    "falcon": dict(arch="falcon", after="Falcon 7B: parallel attention and MLP on one LayerNorm (with bias), multi-query "
+    "falcon": dict(seed=1, arch="falcon", after="Falcon 7B: parallel attention and MLP on one LayerNorm (with bias), multi-query "
                    "attention, fused QKV, ungated GELU MLP", heads=4, kv=1, head=64, ffn=512, base=10000.0, eps=1e-5,
                    layer_norm=True, fused=True, ungated=True, parallel=True, tied=False),
-    "mpt": dict(arch="mpt", after="MPT 7B: ALiBi instead of rope (max bias 8), LayerNorm without bias, fused QKV clipped "
+    "mpt": dict(seed=1, arch="mpt", after="MPT 7B: ALiBi instead of rope (max bias 8), LayerNorm without bias, fused QKV clipped "
                 "to ±clamp_kqv, ungated GELU MLP, tied embeddings", heads=4, kv=4, head=64, ffn=512, base=10000.0, eps=1e-5,
                 layer_norm=True, norm_bias=False, fused=True, ungated=True, tied=True, alibi=8.0, clamp=6.0),
 }
@@ -72,12 +75,7 @@ def llama3_rope_factors(head, base, factor=32.0, low=1.0, high=4.0, original=819
 
 
 def write(name, spec, path, seed):
-    vocab = gguf.GGUFReader(os.path.join(FIXTURES, "llama2-vocab.gguf"))
-    field = vocab.fields
-    tokens = [bytes(field["tokenizer.ggml.tokens"].parts[i]).decode() for i in field["tokenizer.ggml.tokens"].data][:VOCAB]
-    scores = [float(field["tokenizer.ggml.scores"].parts[i][0]) for i in field["tokenizer.ggml.scores"].data][:VOCAB]
-    types = [int(field["tokenizer.ggml.token_type"].parts[i][0]) for i in field["tokenizer.ggml.token_type"].data][:VOCAB]
-
+    tokens, scores, types = read_vocabulary(os.path.join(FIXTURES, "llama2-vocab.gguf"), VOCAB)
     for index, piece in enumerate(spec.get("special_tokens", [])):
         # llama.cpp looks some families' end tokens up by name (Phi-3: <|end|>).
         tokens[VOCAB - 1 - index], types[VOCAB - 1 - index], scores[VOCAB - 1 - index] = piece, 3, 0.0
@@ -110,16 +108,7 @@ def write(name, spec, path, seed):
     w.add_rope_dimension_count(head)
     w.add_vocab_size(VOCAB)
     w.add_file_type(1)
-    w.add_tokenizer_model("llama")
-    w.add_tokenizer_pre("default")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_unk_token_id(0)
-    w.add_add_bos_token(True)
-    w.add_add_eos_token(False)
+    add_vocabulary(w, tokens, scores, types)
 
     rng = np.random.default_rng(seed)
 
@@ -181,9 +170,9 @@ def main():
     v512, v2 = os.environ["V512"], os.environ["V2"]
     os.makedirs(OUT, exist_ok=True)
     essay = os.path.join(FIXTURES, "essay.txt")
-    for seed, name in enumerate(sys.argv[1:] or FAMILIES):
+    for name in sys.argv[1:] or FAMILIES:
         f16 = os.path.join(OUT, f"{name}-f16.gguf")
-        write(name, FAMILIES[name], f16, seed + 1)
+        write(name, FAMILIES[name], f16, FAMILIES[name]["seed"])
         quantized = os.path.join(OUT, f"{name}-q4_k_m.gguf")
         subprocess.run([v512, os.path.join(HERE, "quantize-with-llamacpp.py"), f16, quantized, "Q4_K_M"], check=True)
         for model in (f16, quantized):

@@ -16,6 +16,8 @@ import os
 import numpy as np
 import gguf
 
+from llama_vocab import add_vocabulary, read_vocabulary
+
 SHAPES = {
     # dim, layers, heads, kv heads, ffn, context
     "tinyllama-1.1b": (2048, 22, 32, 4, 5632, 2048),
@@ -36,11 +38,7 @@ def main():
 
     dim, layers, heads, kv_heads, ffn, ctx = SHAPES[args.shape]
     head_dim = dim // heads
-    vocab = gguf.GGUFReader(args.vocab)
-    tokens = [bytes(vocab.fields["tokenizer.ggml.tokens"].parts[i]).decode("utf-8")
-              for i in vocab.fields["tokenizer.ggml.tokens"].data]
-    scores = [float(vocab.fields["tokenizer.ggml.scores"].parts[i][0]) for i in vocab.fields["tokenizer.ggml.scores"].data]
-    types = [int(vocab.fields["tokenizer.ggml.token_type"].parts[i][0]) for i in vocab.fields["tokenizer.ggml.token_type"].data]
+    tokens, scores, types = read_vocabulary(args.vocab)
     n_vocab = len(tokens)
 
     w = gguf.GGUFWriter(args.output, "llama")
@@ -56,16 +54,7 @@ def main():
     w.add_rope_dimension_count(head_dim)
     w.add_vocab_size(n_vocab)
     w.add_file_type(1)
-    w.add_tokenizer_model("llama")
-    w.add_tokenizer_pre("default")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_unk_token_id(0)
-    w.add_add_bos_token(True)
-    w.add_add_eos_token(False)
+    add_vocabulary(w, tokens, scores, types)
 
     # (name, numpy shape (rows, cols), dtype)
     plan = [("token_embd.weight", (n_vocab, dim), np.float16)]
