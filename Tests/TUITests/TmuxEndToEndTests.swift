@@ -98,8 +98,9 @@ final class TmuxEndToEndTests: XCTestCase {
     func testHelpOverlayOpensAndCloses() throws {
         try startDemo()
         tmux.keys("F1")
-        let help = try tmux.waitFor("help · Esc closes", because: "F1 opens help")
-        XCTAssertTrue(help.contains("/retry"))
+        try tmux.waitFor(because: "F1 opens help, which lists the commands") {
+            $0.contains("help · Esc closes") && $0.contains("/retry")
+        }
         tmux.keys("Escape")
         try tmux.waitFor(because: "Esc closes help") { !$0.contains("help · Esc closes") }
         try tmux.type("/help")
@@ -306,10 +307,25 @@ final class TmuxSession {
         var screen = ""
         while Date() < end {
             screen = capture()
-            if predicate(screen) { return screen }
+            if predicate(screen) { return settled(screen, predicate) }
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw TmuxError("timed out: \(reason). Screen:\n\(screen)")
+    }
+
+    /// A capture can catch ncurses halfway through a frame (the overlay's title drawn, its
+    /// body not yet), so once the predicate holds, wait briefly for two identical captures
+    /// that still satisfy it; a screen that keeps changing (a streaming reply) is returned as is.
+    private func settled(_ first: String, _ predicate: (String) -> Bool) -> String {
+        var previous = first
+        for _ in 0..<10 {
+            Thread.sleep(forTimeInterval: 0.05)
+            let next = capture()
+            guard predicate(next) else { return previous }
+            if next == previous { return next }
+            previous = next
+        }
+        return previous
     }
 
     func killServer() { run(["kill-server"]) }
