@@ -5,7 +5,7 @@ tests run (Tests/LlamaTests/Fixtures/architectures/), and their exact-arithmetic
 Each family gets the structure of a real model at a size CI can afford: 2 layers, width 256,
 the family's head layout, norms, biases and rope, and a 512-token SentencePiece vocabulary (the
 first 512 pieces of Llama 2's, bytes included). Written as F16 (norms and biases F32), then
-quantized to Q4_K_M by llama.cpp's own quantizer. For every file, tools/exact/make-fixtures.py
+quantized by llama.cpp's own quantizer (Q4_K_M; the Llama 3 shape to every type in QUANTIZED). For every file, tools/exact/make-fixtures.py
 records exact arithmetic's top logits on essay.txt and the distance of two llama.cpp builds, and
 ../shared/fixtures/make/reference.py records llama.cpp's outputs for the three fixture prompts
 (greedy continuations with their margins; the layout of the shared `*.ref.json` files).
@@ -166,16 +166,30 @@ def write(name, spec, path, seed):
     w.close()
 
 
+# Every family is quantized to Q4_K_M; the Llama 3 shape also to each of the other types the
+# engine reads, so every block type is checked against llama.cpp on a whole model.
+QUANTIZED = {"llama3": ["Q4_K_M", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_M", "IQ4_NL"]}
+
+
 def main():
+    """Arguments: FAMILY (F16 and all its quantized files) or FAMILY:TYPE (that one quantized
+    file from the F16 already written; the F16 writer is deterministic either way)."""
     v512, v2 = os.environ["V512"], os.environ["V2"]
     os.makedirs(OUT, exist_ok=True)
     essay = os.path.join(FIXTURES, "essay.txt")
-    for name in sys.argv[1:] or FAMILIES:
+    for argument in sys.argv[1:] or FAMILIES:
+        name, _, only = argument.partition(":")
         f16 = os.path.join(OUT, f"{name}-f16.gguf")
-        write(name, FAMILIES[name], f16, FAMILIES[name]["seed"])
-        quantized = os.path.join(OUT, f"{name}-q4_k_m.gguf")
-        subprocess.run([v512, os.path.join(HERE, "quantize-with-llamacpp.py"), f16, quantized, "Q4_K_M"], check=True)
-        for model in (f16, quantized):
+        models = []
+        if not only or not os.path.exists(f16):
+            write(name, FAMILIES[name], f16, FAMILIES[name]["seed"])
+        if not only:
+            models.append(f16)
+        for kind in [only.upper()] if only else QUANTIZED.get(name, ["Q4_K_M"]):
+            quantized = os.path.join(OUT, f"{name}-{kind.lower()}.gguf")
+            subprocess.run([v512, os.path.join(HERE, "quantize-with-llamacpp.py"), f16, quantized, kind], check=True)
+            models.append(quantized)
+        for model in models:
             subprocess.run([v512, os.path.join(FIXTURES, "make", "reference.py"), model, model.replace(".gguf", ".ref.json"),
                             "--prompts", os.path.join(FIXTURES, "prompts.json"), "--text", essay], check=True)
             fixture = model.replace(".gguf", "-essay.topk")

@@ -13,7 +13,8 @@ import XCTest
 /// essay's 128-token chunks crossing the window, Falcon with parallel attention and MLP on one
 /// LayerNorm with bias and an ungated GELU MLP, MPT with ALiBi, bias-free LayerNorm and
 /// clipped QKV), as F16 and as llama.cpp's
-/// Q4_K_M, on every kernel path this CPU has:
+/// Q4_K_M (the Llama 3 shape also as Q4_1, Q5_0, Q5_1, Q2_K, Q3_K_M and IQ4_NL), on every
+/// kernel path this CPU has:
 /// - no farther from exact arithmetic than llama.cpp (the guard of `ExactArithmeticTests`),
 ///   which also checks the argmax against exact's wherever its margin is clear;
 /// - perplexity within 0.1 % (F16) or 1 % (quantized) of llama.cpp's (the closer build's).
@@ -43,6 +44,14 @@ final class ArchitectureTests: XCTestCase {
         try check("llama3-q4_k_m", architecture: "llama", perplexityTolerance: 0.01)
         let model = try LlamaModel(path: Self.model("llama3-f16"), contextLength: 64, threads: 2)
         XCTAssertEqual(model.weights.ropeFrequencyFactors?.count, model.config.ropeDimensions / 2)
+    }
+
+    /// The Llama 3 shape quantized by llama.cpp to every other block type the engine reads
+    /// (Q2_K's mix adds Q3_K, Q3_K_M's adds Q4_K and Q5_K; all have a Q6_K output).
+    func testEveryBlockTypeOnAWholeModel() throws {
+        for type in ["q4_1", "q5_0", "q5_1", "q2_k", "q3_k_m", "iq4_nl"] {
+            try check("llama3-\(type)", architecture: "llama", perplexityTolerance: 0.01)
+        }
     }
 
     func testQwen2QKVBias() throws {
@@ -97,7 +106,7 @@ final class ArchitectureTests: XCTestCase {
     func testGreedyTextMatchesLlamaCppUpToTheFirstUnclearStep() throws {
         let models = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
             .filter { $0.hasSuffix(".gguf") }.map { String($0.dropLast(5)) }.sorted()
-        XCTAssertEqual(models.count, 14)
+        XCTAssertEqual(models.count, 20)
         var compared = 0
         for name in models {
             let data = try Data(contentsOf: Self.directory.appendingPathComponent("\(name).ref.json"))
