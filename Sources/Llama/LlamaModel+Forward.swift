@@ -24,6 +24,7 @@ extension LlamaModel {
             }
         }
 
+        cache.makeRoom(start: start, count: n)
         for (l, layer) in w.layers.enumerated() {
             attentionBlock(layer, index: l, tokens: n, start: start)
             feedForwardBlock(layer, tokens: n)

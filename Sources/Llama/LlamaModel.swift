@@ -75,7 +75,7 @@ public final class LlamaModel: @unchecked Sendable {
         guard threadCount >= 1, threadCount <= 512 else {
             throw ModelError("thread count \(threadCount) is out of range (1 to 512)")
         }
-        try Self.checkMemory(file: file, config: config, contextLength: context)
+        try Self.checkMemory(file: file, config: config, contextLength: context, batchSize: max(1, min(batchSize, context)))
 
         self.file = file
         self.config = config
@@ -85,7 +85,8 @@ public final class LlamaModel: @unchecked Sendable {
         self.contextLength = context
         self.batchSize = max(1, min(batchSize, context))
         self.pool = pool
-        self.cache = KVCache(layerCount: config.layerCount, capacity: context, kvDim: config.kvDim)
+        self.cache = KVCache(layerCount: config.layerCount, capacity: context, kvDim: config.kvDim, window: config.slidingWindow,
+                             batchSize: self.batchSize, windowed: config.architecture.isSlidingWindowLayer)
         self.state = RunState(config: config, batchCapacity: self.batchSize, contextLength: context, workers: threadCount)
         self.alibiSlopes = config.architecture.alibi ? Architecture.alibiSlopes(heads: config.headCount, maxBias: config.maxAlibiBias) : []
     }
@@ -93,10 +94,11 @@ public final class LlamaModel: @unchecked Sendable {
     /// Refuses models that cannot fit in physical memory (weights are mapped, so they
     /// would load, but every token would page them in from disk again).
     static func checkMemory(
-        file: GGUFFile, config: LlamaConfig, contextLength: Int,
+        file: GGUFFile, config: LlamaConfig, contextLength: Int, batchSize: Int = 256,
         available: Int = Int(ProcessInfo.processInfo.physicalMemory)
     ) throws {
-        let kvBytes = KVCache.byteCount(layerCount: config.layerCount, capacity: contextLength, kvDim: config.kvDim)
+        let kvBytes = KVCache.byteCount(layerCount: config.layerCount, capacity: contextLength, kvDim: config.kvDim,
+                                        window: config.slidingWindow, batchSize: batchSize, windowed: config.architecture.isSlidingWindowLayer)
         let needed = file.fileSize + kvBytes
         guard needed <= available else {
             func gib(_ n: Int) -> String { String(format: "%.1f GiB", Double(n) / Double(1 << 30)) }
@@ -104,13 +106,22 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }
 
-    /// Forgets every position at or after `newPosition`.
+    /// Forgets every position at or after `newPosition`. A model with sliding-window layers
+    /// may have to forget more (back to 0) when those layers no longer hold the window that
+    /// `newPosition` needs; `position` says what is kept.
     public func truncate(to newPosition: Int) {
-        position = max(0, min(position, newPosition))
+        position = cache.resumablePosition(max(0, min(position, newPosition)))
+        if position == 0 { cache.clear() }
     }
 
     /// Forgets everything.
-    public func reset() { position = 0 }
+    public func reset() {
+        position = 0
+        cache.clear()
+    }
+
+    /// Bytes the KV cache takes (sliding-window layers keep only their window).
+    public var cacheByteCount: Int { cache.byteCount }
 
     /// Evaluates `tokens` at positions `position…`, appending them to the KV cache.
     /// Returns the requested logits, `vocabularySize` per row, valid until the next call.

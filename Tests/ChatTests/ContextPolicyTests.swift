@@ -29,6 +29,26 @@ final class ContextPolicyTests: XCTestCase {
         }
     }
 
+    /// A sliding-window engine may keep less than asked when the session rewinds; the session
+    /// then evaluates the rest and the reply is the same as with a full cache.
+    func testAnEngineThatForgetsMoreOnARewindGetsTheWholeContext() throws {
+        var replies: [[String]] = []
+        for limit in [nil, 4] {
+            let (session, engine) = try makeSession(context: 512)
+            engine.rewindLimit = limit
+            var texts = [try session.reply(to: "first message").text, try session.reply(to: "second message").text]
+            engine.resetLog()
+            texts.append(try session.retry().text)
+            XCTAssertEqual(engine.cache, session.cachedTokens)
+            if limit != nil {
+                XCTAssertEqual(engine.evaluations.first?.count, session.lastStats!.evaluated)
+                XCTAssertEqual(session.lastStats!.cacheHit, 0, "nothing was reusable after the long rewind")
+            }
+            replies.append(texts)
+        }
+        XCTAssertEqual(replies[0], replies[1])
+    }
+
     func testEvictionKeepsPinnedPrefixAndWholeExchanges() throws {
         let (session, engine) = try makeSession(context: 128)
         let pinned = session.planner.pinnedTokens(system: session.system.text)

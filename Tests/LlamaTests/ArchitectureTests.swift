@@ -79,6 +79,45 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertEqual((0..<6).map(model.config.architecture.isSlidingWindowLayer), [true, true, true, true, true, false])
     }
 
+    /// Gemma 3's local layers keep 2 × window + batch positions, not the whole context; a
+    /// long text evaluated in small batches (the window's positions moved to the front many
+    /// times) gives the logits of a cache that keeps everything, and a rewind keeps what the
+    /// window still holds or starts again.
+    func testSlidingWindowLayersKeepOnlyTheirWindow() throws {
+        let path = Self.model("gemma3-f16")
+        let small = try LlamaModel(path: path, contextLength: 400, threads: 2, batchSize: 8)
+        let whole = try LlamaModel(path: path, contextLength: 400, threads: 2, batchSize: 400)
+        let kvDim = small.config.kvDim
+        XCTAssertEqual(small.cacheByteCount, 2 * (5 * (2 * 32 + 8) + 400) * kvDim * 2, "five local layers of 72 positions, one of 400")
+        XCTAssertEqual(whole.cacheByteCount, 2 * 6 * 400 * kvDim * 2, "a batch as long as the context leaves nothing to save")
+
+        let text = try String(contentsOfFile: FixtureLocator.shared("essay.txt"), encoding: .utf8)
+        let tokens = Array(small.tokenizer.encode(text).prefix(400))
+        XCTAssertEqual(tokens.count, 400)
+        let vocab = small.config.vocabularySize
+        let expected = Array(try whole.evaluate(tokens, logits: .all))
+        // Token by token at first, then in batches, so both kinds of pass cross the window.
+        var got: [Float] = []
+        for token in tokens.prefix(100) { got += try small.evaluate([token], logits: .last) }
+        got += try small.evaluate(Array(tokens[100...]), logits: .all)
+        XCTAssertEqual(got.count, expected.count)
+        var worst: Float = 0
+        for position in 0..<tokens.count {
+            let a = expected[(position * vocab)..<((position + 1) * vocab)], b = got[(position * vocab)..<((position + 1) * vocab)]
+            worst = max(worst, zip(a, b).map { abs($0 - $1) }.max()!)
+        }
+        XCTAssertLessThan(worst, 1e-3, "windowed cache vs full cache")
+
+        small.truncate(to: 395)
+        XCTAssertEqual(small.position, 395, "a short rewind keeps the window")
+        let again = Array(try small.evaluate(Array(tokens[395...]), logits: .last))
+        XCTAssertLessThan(zip(again, expected.suffix(vocab)).map { abs($0 - $1) }.max()!, 1e-3)
+        small.truncate(to: 100)
+        XCTAssertEqual(small.position, 0, "a long rewind finds the window gone and starts again")
+        let fresh = Array(try small.evaluate(Array(tokens.prefix(100)), logits: .last))
+        XCTAssertLessThan(zip(fresh, expected[(99 * vocab)..<(100 * vocab)]).map { abs($0 - $1) }.max()!, 1e-3)
+    }
+
     func testFalconParallelBlocksAndLayerNorm() throws {
         try check("falcon-f16", architecture: "falcon", perplexityTolerance: 0.001)
         try check("falcon-q4_k_m", architecture: "falcon", perplexityTolerance: 0.01)

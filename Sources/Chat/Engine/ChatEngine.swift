@@ -15,7 +15,9 @@ public protocol ChatEngine: AnyObject {
     /// Describes the model for transcripts.
     var modelInfo: ModelInfo { get }
 
-    /// Forgets cached positions at or after `count`.
+    /// Forgets cached positions at or after `count`; may forget more (a sliding-window cache
+    /// that no longer holds the window position `count` needs starts again), and `cachedCount`
+    /// then says how many are kept.
     func truncate(to count: Int)
     /// Appends `tokens` to the cache; afterwards `sample()` draws from the last one's logits.
     func evaluate(_ tokens: [Token]) throws

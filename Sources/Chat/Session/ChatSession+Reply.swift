@@ -116,6 +116,8 @@ extension ChatSession {
         // Logits come from evaluating something: with everything cached, redo the last token.
         if common == tokens.count { common -= 1 }
         engine.truncate(to: common)
+        // A sliding-window cache may not be able to stop exactly there and keep less.
+        common = min(common, engine.cachedCount)
         cachedTokens.removeSubrange(common...)
         let rest = Array(tokens[common...])
         do {

@@ -27,7 +27,18 @@ final class ScriptedEngine: ChatEngine {
 
     var cachedCount: Int { cache.count }
 
-    func truncate(to count: Int) { if count < cache.count { cache.removeSubrange(count...) } }
+    /// Like a sliding-window cache: cutting back more than this many positions forgets
+    /// everything; nil = any cut keeps what it can.
+    var rewindLimit: Int?
+
+    func truncate(to count: Int) {
+        guard count < cache.count else { return }
+        if let rewindLimit, cache.count - count > rewindLimit {
+            cache = []
+        } else {
+            cache.removeSubrange(count...)
+        }
+    }
 
     func evaluate(_ tokens: [Token]) throws {
         guard cache.count + tokens.count <= contextLength else {
