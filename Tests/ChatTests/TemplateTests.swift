@@ -23,6 +23,25 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(plan.openRange.upperBound, plan.tokens.count)
     }
 
+    /// Falcon-Instruct's plain-text roles, as its model card's examples lay them out.
+    func testFalconInstructLayout() throws {
+        let tok = try Fixtures.llamaTokenizer()
+        XCTAssertEqual(TemplateName(argument: "falcon"), .falcon)
+        XCTAssertEqual(TemplateName(argument: "falcon-instruct"), .falcon)
+        let planner = ContextPlanner(renderer: try renderer(.falcon), contextLength: 512, reserve: 16)
+        let reply = tok.encode(" Bonjour!", addBOS: false, addEOS: false)
+        let plan = try planner.plan(system: "Speak in French.", live: [.init(index: 0, user: "Hi", reply: reply)], user: "How are you?")
+        XCTAssertEqual(plan.tokens, [tok.bos] + tok.encode("Speak in French.\n\nUser: Hi\nAssistant:", addBOS: false, addEOS: false)
+            + reply + [tok.eos] + tok.encode("\nUser: How are you?\nAssistant:", addBOS: false, addEOS: false))
+        XCTAssertEqual(FalconInstructTemplate().stopTexts, ["\nUser:"])
+        // Falcon and MPT files usually carry no template: their family's format is the fallback.
+        let falcon = TemplateChoice.resolve(.model, source: nil, origin: "the model's chat template", tokenizer: tok, architecture: "falcon")
+        XCTAssertEqual(falcon.fallback, .falcon)
+        XCTAssertEqual(falcon.warnings, ["the model has no chat template (a falcon model); using the built-in falcon-instruct format (choose another with --template)"])
+        XCTAssertEqual(TemplateChoice.resolve(.model, source: nil, origin: "", tokenizer: tok, architecture: "mpt").fallback, .chatml)
+        XCTAssertEqual(TemplateChoice.resolve(.model, source: nil, origin: "", tokenizer: tok, architecture: "llama").fallback, .llama2)
+    }
+
     func testUserTextThatLooksSpecialStaysText() throws {
         let tok = try Fixtures.llamaTokenizer()
         let planner = ContextPlanner(renderer: try renderer(.llama2), contextLength: 512, reserve: 16)

@@ -16,6 +16,8 @@ public struct ModelInfo: Sendable, Equatable, Codable {
     public var chatTemplate: String?
     /// The file type as llama.cpp names it ("Q4_0", "Q4_K_M" …), when the file says.
     public var quantization: String?
+    /// `general.architecture` ("llama", "falcon" …), when the file says.
+    public var architecture: String?
 
     public init(fileName: String, path: String, fileSize: Int, headerHash: String, name: String? = nil, chatTemplate: String? = nil) {
         self.fileName = fileName
@@ -36,5 +38,6 @@ public struct ModelInfo: Sendable, Equatable, Codable {
                   headerHash: String(format: "%016llx", hash), name: file.modelName,
                   chatTemplate: file.string("tokenizer.chat_template"))
         quantization = file.fileType?.name
+        architecture = file.architecture
     }
 }

@@ -141,9 +141,10 @@ extension ChatSession {
         // The decoder drops a leading space after BOS only; a reply's first token usually
         // carries the space that separates it from the header ("▁Hello"), which is not text.
         var atStart = true
+        var stopText = StopTextFilter(stops: renderer.template.stopTexts)
         var result = Generation()
-        func emitText(_ piece: String) {
-            var piece = piece
+        func show(_ text: String) {
+            var piece = text
             if atStart {
                 if piece.isEmpty { return }
                 atStart = false
@@ -153,12 +154,14 @@ extension ChatSession {
             result.text += piece
             onText(piece)
         }
+        func emitText(_ decoded: String) { show(stopText.append(decoded)) }
         while true {
             if cancellation.isCancelled { result.interrupted = true; result.stop = "interrupted"; break }
             let token = engine.sample()
             if stops.contains(token) { result.stop = "eos"; break }
             result.tokens.append(token)
             emitText(decoder.append(token))
+            if stopText.stopped { result.stop = "eos"; break }
             if limit >= 0 && result.tokens.count >= limit { result.stop = "limit"; break }
             guard cachedTokens.count < engine.contextLength else { result.stop = "context-full"; break }
             if cancellation.isCancelled { result.interrupted = true; result.stop = "interrupted"; break }
@@ -166,6 +169,23 @@ extension ChatSession {
             cachedTokens.append(token)
         }
         emitText(decoder.flush())
+        show(stopText.flush())
+        if stopText.stopped { result.tokens = tokens(result.tokens, coveringOnly: result.text) }
         return result
+    }
+
+    /// The generated tokens cut back to those that make up `text` (a reply that ended at a
+    /// stop text, which is neither shown nor kept): whole tokens as generated, and the part
+    /// of a token that crosses the cut encoded again.
+    private func tokens(_ generated: [Token], coveringOnly text: String) -> [Token] {
+        let tokenizer = engine.tokenizer
+        func shown(_ tokens: [Token]) -> String {
+            let decoded = tokenizer.decode(tokens)
+            return decoded.first == " " ? String(decoded.dropFirst()) : decoded
+        }
+        var kept = generated
+        while !kept.isEmpty && !text.hasPrefix(shown(kept)) { kept.removeLast() }
+        let rest = text.dropFirst(shown(kept).count)
+        return rest.isEmpty ? kept : kept + tokenizer.encode(String(rest), addBOS: false, addEOS: false)
     }
 }

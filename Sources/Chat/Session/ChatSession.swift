@@ -92,7 +92,8 @@ public final class ChatSession {
     /// The layout for `name`: a built-in, or `source` (else the model's own template) learned.
     static func chooseTemplate(_ name: TemplateName, source: String?, engine: ChatEngine) -> TemplateChoice.Resolved {
         let origin = source == nil ? "the model's chat template" : "the chat template file"
-        return TemplateChoice.resolve(name, source: source ?? engine.chatTemplate, origin: origin, tokenizer: engine.tokenizer)
+        return TemplateChoice.resolve(name, source: source ?? engine.chatTemplate, origin: origin, tokenizer: engine.tokenizer,
+                                      architecture: engine.modelInfo.architecture)
     }
 
     // MARK: State

@@ -22,8 +22,14 @@ public protocol ChatTemplate: Sendable {
 
     /// Special tokens (besides EOS) at which generation stops.
     var stopPieces: [String] { get }
+
+    /// Plain text at which a reply ends, for formats whose role markers are ordinary text
+    /// (a model that writes the next "User:" itself has finished its turn). The text is
+    /// not shown or stored.
+    var stopTexts: [String] { get }
 }
 
 extension ChatTemplate {
     public var stopPieces: [String] { [] }
+    public var stopTexts: [String] { [] }
 }

@@ -21,16 +21,20 @@ public enum TemplateChoice {
 
     /// Resolves `name`. For `.model`, `source` is the Jinja text and `origin` names it in
     /// messages ("the model's template", a file name).
-    public static func resolve(_ name: TemplateName, source: String?, origin: String, tokenizer: Tokenizer) -> Resolved {
+    public static func resolve(_ name: TemplateName, source: String?, origin: String, tokenizer: Tokenizer,
+                               architecture: String? = nil) -> Resolved {
         if let builtin = name.builtin { return Resolved(name: name, template: builtin, warnings: [], fallback: nil, label: name.rawValue) }
-        let detected = TemplateDetection.detect(source)
+        let detected = TemplateDetection.detect(source, architecture: architecture)
         func fallback(_ problem: String) -> Resolved {
             let chosen = detected.name
             return Resolved(name: name, template: chosen.builtin ?? Llama2Template(),
                             warnings: ["\(problem); using the built-in \(chosen.rawValue) format (choose another with --template)"],
                             fallback: chosen, label: chosen.rawValue)
         }
-        guard let source, !source.isEmpty else { return fallback("the model has no chat template") }
+        guard let source, !source.isEmpty else {
+            let family = TemplateDetection.familyFormat(architecture) != nil ? " (a \(architecture!) model)" : ""
+            return fallback("the model has no chat template\(family)")
+        }
         do {
             let renderer = try JinjaConversationRenderer(source: source, name: origin, tokenizer: tokenizer)
             let template = try DerivedChatTemplate(renderer: renderer, addBOS: tokenizer.addBOS) {

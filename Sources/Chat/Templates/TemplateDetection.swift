@@ -7,13 +7,27 @@ public enum TemplateDetection {
         public var warning: String?
     }
 
-    /// Detects the format of `jinja`; nil or unrecognized falls back to llama2 with a warning.
-    public static func detect(_ jinja: String?) -> Result {
+    /// Detects the format of `jinja`; nil or unrecognized falls back with a warning to the
+    /// format the model's family was tuned with (Falcon-Instruct for `falcon`, ChatML for
+    /// `mpt`, whose chat models predate templates in model files), else llama2.
+    public static func detect(_ jinja: String?, architecture: String? = nil) -> Result {
         guard let jinja, !jinja.isEmpty else {
-            return Result(name: .llama2, warning: "the model has no chat template; using llama2 (choose another with --template)")
+            let family = familyFormat(architecture)
+            let why = family == nil ? "" : " for a \(architecture!) model"
+            let name = family ?? .llama2
+            return Result(name: name, warning: "the model has no chat template; using \(name.rawValue)\(why) (choose another with --template)")
         }
         if let name = name(for: jinja) { return Result(name: name, warning: nil) }
         return Result(name: .llama2, warning: "unrecognized chat template in the model; using llama2 (choose another with --template)")
+    }
+
+    /// The chat format of a family whose files usually carry no template.
+    static func familyFormat(_ architecture: String?) -> TemplateName? {
+        switch architecture {
+        case "falcon": .falcon
+        case "mpt": .chatml
+        default: nil
+        }
     }
 
     /// The format the substrings identify, or nil. Order matters: more specific markers first.

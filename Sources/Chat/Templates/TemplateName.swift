@@ -8,6 +8,7 @@ public enum TemplateName: String, CaseIterable, Codable, Sendable {
     case llama3
     case mistral = "mistral-instruct"
     case zephyr
+    case falcon = "falcon-instruct"
     case completion
 
     /// Accepts the canonical names and a few common spellings ("mistral", "mpt", "plain").
@@ -22,6 +23,7 @@ public enum TemplateName: String, CaseIterable, Codable, Sendable {
         case "plain", "none", "raw": self = .completion
         case "jinja", "auto", "file": self = .model
         case "vicuna-1.1": self = .vicuna
+        case "falcon": self = .falcon
         default: return nil
         }
     }
@@ -37,6 +39,7 @@ public enum TemplateName: String, CaseIterable, Codable, Sendable {
         case .llama3: Llama3Template()
         case .mistral: MistralTemplate()
         case .zephyr: ZephyrTemplate()
+        case .falcon: FalconInstructTemplate()
         case .completion: CompletionTemplate()
         }
     }

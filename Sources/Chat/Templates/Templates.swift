@@ -43,6 +43,22 @@ public struct VicunaTemplate: ChatTemplate {
     public var replyEndParts: [TemplatePart] { [.eos, .text("\n")] }
 }
 
+/// Falcon-Instruct (7B/40B): plain-text roles, `{system}\n\nUser: {user}\nAssistant: {reply}`
+/// then EOS and a newline. Its roles are ordinary text, so a reply also ends where the model
+/// starts the next `User:` line itself.
+public struct FalconInstructTemplate: ChatTemplate {
+    public init() {}
+    public var name: TemplateName { .falcon }
+    public func systemParts(system: String) -> [TemplatePart] {
+        system.isEmpty ? [.bos] : [.bos, .text("\(system)\n\n")]
+    }
+    public func userParts(_ text: String, followsSystem: Bool, hasSystem: Bool) -> [TemplatePart] {
+        [.text("User: \(text)\nAssistant:")]
+    }
+    public var replyEndParts: [TemplatePart] { [.eos, .text("\n")] }
+    public var stopTexts: [String] { ["\nUser:"] }
+}
+
 /// ChatML (MPT-chat, Qwen, many others): `<|im_start|>role\n{content}<|im_end|>\n`.
 public struct ChatMLTemplate: ChatTemplate {
     public init() {}

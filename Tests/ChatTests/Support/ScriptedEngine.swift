@@ -53,8 +53,12 @@ final class ScriptedEngine: ChatEngine {
         produced = 0
     }
 
+    /// When set, every reply is these tokens (then EOS), whatever the context.
+    var scriptedReply: [Token]?
+
     func sample() -> Token {
         defer { produced += 1 }
+        if let scriptedReply { return produced < scriptedReply.count ? scriptedReply[produced] : tokenizer.eos }
         if let replyLength, produced >= replyLength { return tokenizer.eos }
         var h = seed ^ 0xCBF2_9CE4_8422_2325
         for token in cache { h = (h ^ UInt64(UInt32(bitPattern: token))) &* 0x100_0000_01B3 }
