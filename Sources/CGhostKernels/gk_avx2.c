@@ -194,6 +194,7 @@ const gk_kernel_table gk_table_avx2 = {
     .mv_rows = 4,
     .mm_rows = 4,
     .mm_tokens = 3,
+    .packed = &gk_layout_avx2,
 };
 
 #endif

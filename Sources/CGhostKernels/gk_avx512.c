@@ -181,6 +181,7 @@ const gk_kernel_table gk_table_avx512 = {
     .mv_rows = 4,
     .mm_rows = 4,
     .mm_tokens = 4,
+    .packed = &gk_layout_avx512,
 };
 
 #endif

@@ -46,6 +46,26 @@ _Static_assert(sizeof(gk_act_q8_0) == 40, "act q8_0 size");
 typedef void (*gk_tile_fn)(int64_t n, const void *w, size_t wstride, int nr, const void *a,
                            size_t astride, int nt, float *out, size_t ostride);
 
+/// A packed tile: the rows of one interleaved group (`nb` blocks from `pw`) × `nt` tokens of
+/// quantized activations `as` bytes apart, written to out[t·os + r].
+typedef void (*gk_packed_tile_fn)(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os);
+
+/// A kernel path's interleaved weight layout (see gk_packed.c): groups of `rows` rows whose
+/// blocks are stored together, 4 bytes of each row side by side, so one SIMD register holds
+/// the same 4 columns of every row of the group; and the tiles that read it.
+typedef struct {
+    int rows;
+    /// Q8_0 quants stored +128 (for unsigned × signed dot instructions) instead of as is.
+    int q8_0_biased;
+    /// The tile for `type` and the most tokens it takes, or NULL if the type is not packed.
+    gk_packed_tile_fn (*tile_for)(int type, int *max_nt);
+} gk_pack_layout;
+
+#if defined(__x86_64__)
+extern const gk_pack_layout gk_layout_avx512;
+extern const gk_pack_layout gk_layout_avx2;
+#endif
+
 /// One implementation of every dispatched kernel.
 typedef struct {
     gk_tile_fn tile_f32, tile_f16, tile_bf16, tile_q4_0, tile_q8_0, tile_q4_K, tile_q5_K, tile_q6_K;
@@ -59,6 +79,7 @@ typedef struct {
     void (*axpy_f16)(float, const uint16_t *, float *, int64_t);
     int mv_rows;            // rows per tile for one token (matvec)
     int mm_rows, mm_tokens; // tile shape for several tokens (fits the register file)
+    const gk_pack_layout *packed;  // the interleaved layout this path repacks into, or NULL
 } gk_kernel_table;
 
 extern const gk_kernel_table gk_table_portable;

@@ -39,7 +39,7 @@ extension Kernels {
         let type = Int32(w.type.rawValue)
         let bytes = gk_matmul_scratch_size(type, Int64(w.columns), Int64(tokens))
         let buffer = scratch.reserve(bytes)
-        if let packed = w.packed,
+        if let packed = w.packed, w.packedPathID == gk_current_path(),
            gk_matmul_packed(pool.pool, type, packed, Int64(w.rows), Int64(w.columns), input, Int64(tokens), output, buffer) != 0 {
             return
         }
@@ -53,8 +53,8 @@ extension Kernels {
                               outputs oa: UnsafeMutablePointer<Float>, _ ob: UnsafeMutablePointer<Float>, _ oc: UnsafeMutablePointer<Float>? = nil,
                               pool: ThreadPool, scratch: MatMulScratch) {
         guard tokens > 0 else { return }
-        if let pa = a.packed, let pb = b.packed, a.type == b.type, a.columns == b.columns,
-           c == nil || (c!.packed != nil && c!.type == a.type && c!.columns == a.columns && oc != nil) {
+        if let pa = a.packed, let pb = b.packed, a.packedPathID == gk_current_path(), b.packedPathID == gk_current_path(), a.type == b.type, a.columns == b.columns,
+           c == nil || (c!.packed != nil && c!.packedPathID == gk_current_path() && c!.type == a.type && c!.columns == a.columns && oc != nil) {
             let type = Int32(a.type.rawValue)
             let buffer = scratch.reserve(gk_matmul_scratch_size(type, Int64(a.columns), Int64(tokens)))
             if gk_matmul_packed3(pool.pool, type, Int64(a.columns), input, Int64(tokens), buffer,

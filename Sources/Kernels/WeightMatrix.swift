@@ -8,9 +8,11 @@ public struct WeightMatrix: @unchecked Sendable {
     public let columns: Int
     /// The first byte of row 0; rows follow each other without padding.
     public let data: UnsafeRawPointer
-    /// The same weights repacked into 16-row interleaved blocks (see `Kernels.pack`), used
-    /// by matmul instead of `data` when present.
+    /// The same weights repacked into the interleaved layout of the kernel path that was in
+    /// use (see `Kernels.pack`), used by matmul instead of `data` while that path is.
     public private(set) var packed: UnsafeRawPointer?
+    /// The kernel path (its `gk_current_path` id) whose layout `packed` is in.
+    private(set) var packedPathID: Int32?
     private var packedStorage: PackedStorage?
 
     /// Bytes per row (`columns` must be a whole number of blocks).
@@ -37,6 +39,7 @@ public struct WeightMatrix: @unchecked Sendable {
         var m = self
         m.packedStorage = storage
         m.packed = UnsafeRawPointer(storage.pointer)
+        m.packedPathID = gk_current_path()
         return m
     }
 }
@@ -49,14 +52,15 @@ final class PackedStorage: @unchecked Sendable {
 }
 
 extension Kernels {
-    /// Whether `w` has a packed (16-row interleaved) form on the kernel path in use: Q4_0, Q8_0
-    /// and Q4_K with a multiple of 16 rows on AVX-512 VNNI.
+    /// Whether `w` has a packed (interleaved) form on the kernel path in use: on AVX-512 VNNI
+    /// Q4_0, Q8_0 and Q4_K with a multiple of 16 rows; on AVX2 the same types with a multiple
+    /// of 8 rows.
     public static func canPack(_ w: WeightMatrix) -> Bool {
         gk_packed_size(Int32(w.type.rawValue), Int64(w.rows), Int64(w.columns)) > 0
     }
 
     /// Returns `w` with a packed copy of its weights that matmul uses for every token count
-    /// (the 16-row interleaved layout lets one VNNI instruction serve 16 rows; see
+    /// (an interleaved layout lets one multiply-add instruction serve 8 or 16 rows; see
     /// gk_packed.c), or `w` unchanged if it can't be packed. With `releaseSource`, the
     /// pages of `w.data` (a read-only file mapping) are dropped from the resident set
     /// afterwards, so the process holds one copy of the weights, not two.

@@ -4,24 +4,40 @@ import Kernels
 import TestSupport
 import XCTest
 
-/// The 16-row interleaved (packed) Q4_0/Q8_0/Q4_K kernels against the Swift reference, for
+/// The interleaved (packed) kernels of every path this CPU runs (AVX-512 VNNI: Q4_0, Q8_0,
+/// Q4_K in 16-row groups; AVX2: Q4_0, Q8_0 in 8-row groups) against the Swift reference, for
 /// every tile width (1…8 tokens and remainders), 1 and 2 threads and extreme patterns.
 final class PackedMatMulTests: XCTestCase {
+    override func tearDown() {
+        Kernels.setPath(Kernels.availablePaths.last!)
+    }
+
     func testPackedMatchesReference() throws {
+        var checked: [String: Int] = [:]
+        for path in Kernels.availablePaths {
+            XCTAssertTrue(Kernels.setPath(path))
+            checked[path] = try checkPacked()
+        }
+        print("packed dot products checked per path: \(checked)")
+        XCTAssertGreaterThan(checked.values.reduce(0, +), 0, "no path with packed kernels on this CPU")
+    }
+
+    /// Every packable type and shape on the active path; returns the products checked.
+    func checkPacked() throws -> Int {
         var rng = SeededRandom(seed: 99)
         let scratch = MatMulScratch()
         var checked = 0
         for threads in [1, 2] {
             let pool = ThreadPool(threads: threads)
             for type in [GGMLType.q4_0, .q8_0, .q4_K] {
-                let shapes = type == .q4_K ? [(256, 16), (768, 48), (2048, 160)] : [(32, 16), (96, 48), (2048, 160)]
+                let shapes = type == .q4_K ? [(256, 16), (768, 48), (2048, 160), (256, 24)] : [(32, 16), (96, 48), (2048, 160), (64, 24), (32, 8)]
                 for (columns, rows) in shapes {
                     for (wp, ap) in [(RandomWeights.Pattern.random, RandomWeights.Pattern.random), (.extreme, .extreme), (.zero, .random)] {
                         let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng, pattern: wp)
                         try w.withUnsafeBytes { wb in
                             let m = WeightMatrix(type: type, rows: rows, columns: columns, data: wb.baseAddress!)
                             let p = Kernels.pack(m, pool: pool)
-                            guard p.packed != nil else { throw XCTSkip("no packed kernels on this CPU (\(Kernels.path))") }
+                            guard p.packed != nil else { return }
                             let dequantized = (0..<rows).map { r in Reference.dequantize(wb.baseAddress! + r * m.rowByteCount, type, columns) }
                             for tokens in [1, 2, 7, 8, 9, 19] {
                                 let x = randomActivation(tokens * columns, rng: &rng, pattern: ap)
@@ -35,7 +51,7 @@ final class PackedMatMulTests: XCTestCase {
                                         let got = Double(out[t * rows + r])
                                         checked += 1
                                         XCTAssertLessThanOrEqual(abs(got - exact), 2e-6 * magnitude + 1e-30,
-                                                                 "\(type.name) \(rows)×\(columns) tokens=\(tokens) t=\(t) r=\(r) threads=\(threads): got \(got) want \(exact)")
+                                                                 "\(Kernels.path) \(type.name) \(rows)×\(columns) tokens=\(tokens) t=\(t) r=\(r) threads=\(threads): got \(got) want \(exact)")
                                     }
                                 }
                             }
@@ -44,20 +60,52 @@ final class PackedMatMulTests: XCTestCase {
                 }
             }
         }
-        print("packed dot products checked: \(checked)")
+        return checked
     }
 
-    /// Shapes the packed kernels don't cover are left unpacked and still multiply correctly.
+    /// Shapes the packed kernels don't cover are left unpacked, on every path.
     func testUnpackableShapesFallBack() {
         var rng = SeededRandom(seed: 5)
         let pool = ThreadPool(threads: 1)
-        for (type, rows) in [(GGMLType.q4_0, 17), (.q6_K, 16), (.f16, 32)] {
-            let columns = 256
-            let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng)
-            w.withUnsafeBytes { wb in
-                let m = WeightMatrix(type: type, rows: rows, columns: columns, data: wb.baseAddress!)
-                XCTAssertFalse(Kernels.canPack(m))
-                XCTAssertNil(Kernels.pack(m, pool: pool).packed)
+        for path in Kernels.availablePaths {
+            Kernels.setPath(path)
+            for (type, rows) in [(GGMLType.q4_0, 17), (.q8_0, 12), (.q6_K, 16), (.f16, 32)] {
+                let columns = 256
+                let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng)
+                w.withUnsafeBytes { wb in
+                    let m = WeightMatrix(type: type, rows: rows, columns: columns, data: wb.baseAddress!)
+                    XCTAssertFalse(Kernels.canPack(m), "\(path) \(type.name) × \(rows)")
+                    XCTAssertNil(Kernels.pack(m, pool: pool).packed)
+                }
+            }
+        }
+    }
+
+    /// Weights packed for one path are not read by another: a matrix packed on the best path
+    /// still multiplies correctly after a switch to every other path.
+    func testPackedWeightsFollowTheirPath() throws {
+        var rng = SeededRandom(seed: 8)
+        let pool = ThreadPool(threads: 2)
+        let (rows, columns, tokens) = (32, 64, 3)
+        let w = RandomWeights.make(.q4_0, rows: rows, columns: columns, rng: &rng)
+        let x = randomActivation(tokens * columns, rng: &rng, pattern: .random)
+        try w.withUnsafeBytes { wb in
+            let m = WeightMatrix(type: .q4_0, rows: rows, columns: columns, data: wb.baseAddress!)
+            Kernels.setPath("portable")
+            var expected = [Float](repeating: 0, count: tokens * rows)
+            Kernels.matmul(m, input: x, tokens: tokens, output: &expected, pool: pool, scratch: MatMulScratch())
+            for packedOn in Kernels.availablePaths {
+                Kernels.setPath(packedOn)
+                let p = Kernels.pack(m, pool: pool)
+                for usedOn in Kernels.availablePaths {
+                    Kernels.setPath(usedOn)
+                    var out = [Float](repeating: .nan, count: tokens * rows)
+                    Kernels.matmul(p, input: x, tokens: tokens, output: &out, pool: pool, scratch: MatMulScratch())
+                    for i in out.indices {
+                        XCTAssertEqual(out[i], expected[i], accuracy: 1e-4 * max(1, abs(expected[i])), "packed on \(packedOn), used on \(usedOn)")
+                    }
+                    _ = try XCTUnwrap(out.first)
+                }
             }
         }
     }

@@ -147,7 +147,8 @@ int gk_matmul(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols
 // MARK: - Packed (16-row interleaved) weights: Q4_0, Q8_0, Q4_K on AVX-512 VNNI CPUs
 
 /// Bytes of the packed form of a rows × cols matrix of `type`, or 0 when this CPU or shape
-/// has no packed kernel (type not Q4_0/Q8_0/Q4_K, rows not a multiple of 16, no AVX-512 VNNI).
+/// has no packed kernel on the active path (see gk_packed.c: AVX-512 VNNI packs Q4_0, Q8_0 and
+/// Q4_K in groups of 16 rows, AVX2 the same types in groups of 8).
 size_t gk_packed_size(int type, int64_t rows, int64_t cols);
 /// Repacks `w` (GGUF row-major blocks) into `dst` (gk_packed_size bytes, 64-byte aligned),
 /// spread over `pool` (may be NULL). Returns 0 if not packable.

@@ -1,0 +1,177 @@
+// The AVX2 packed layout: groups of 8 rows, so one ymm holds 4 consecutive bytes of each of
+// 8 rows. `vpmaddubsw` with a broadcast activation dword gives each row's two pair sums in
+// its lane; for Q4_0 eight of those add up in int16 without overflow (8 · 2 · 15 · 127 <
+// 2^15) before one `vpmaddwd` turns them into the 8 rows' block sums, so a 32-column block
+// costs about 20 uops per token for 8 rows (the row-major tile: about 48), and each unpacked
+// weight register serves a tile of up to 4 tokens. Byte layout in gk_packed.c; Q8_0 is
+// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q8_0 and Q4_K.
+
+#include "gk_internal.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+
+#define GK_INLINE static inline __attribute__((always_inline))
+#define R8 8
+#define NT_MAX 4
+
+GK_INLINE __m256i bcast32(const int8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+/// Prefetch distance in groups' blocks for one token, where the tile reads from memory.
+#define GK_PF_BLOCKS 8
+
+GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    enum { BYTES = R8 * 18 };
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
+        if (NT == 1) {
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + GK_PF_BLOCKS * BYTES + l, _MM_HINT_T0);
+        }
+        __m256i s[NT_MAX];
+        for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
+        for (int k = 0; k < 4; k++) {
+            const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + 2 * R8 + 32 * k));
+            const __m256i lo = _mm256_and_si256(p, m4), hi = _mm256_and_si256(_mm256_srli_epi16(p, 4), m4);
+            for (int t = 0; t < NT; t++) {
+                const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
+                s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(lo, bcast32(ab->qs + 4 * k)));
+                s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(hi, bcast32(ab->qs + 16 + 4 * k)));
+            }
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
+        for (int t = 0; t < NT; t++) {
+            const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
+            // Σ(q − 8)·a = Σ q·a − 8·Σa, the activation's precomputed offset.
+            const __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(s[t], ones), _mm256_set1_epi32(ab->offset));
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw, _mm256_broadcast_ss(&ab->d)), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+GK_INLINE void q8_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    enum { BYTES = R8 * 34 };
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
+        if (NT == 1) {
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + GK_PF_BLOCKS * BYTES + l, _MM_HINT_T0);
+        }
+        __m256i s[NT_MAX];
+        for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
+        for (int k = 0; k < 8; k++) {
+            const __m256i w = _mm256_loadu_si256((const __m256i *)(pw + 2 * R8 + 32 * k));
+            // maddubs wants an unsigned operand: |w| (≤ 128) × (a with w's sign) ≤ 2 · 128 · 127.
+            const __m256i wa = _mm256_abs_epi8(w);
+            for (int t = 0; t < NT; t++) {
+                const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
+                const __m256i p = _mm256_maddubs_epi16(wa, _mm256_sign_epi8(bcast32(ab->qs + 4 * k), w));
+                s[t] = _mm256_add_epi32(s[t], _mm256_madd_epi16(p, ones));
+            }
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
+        for (int t = 0; t < NT; t++) {
+            const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s[t]), _mm256_mul_ps(dw, _mm256_broadcast_ss(&ab->d)), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+/// Q4_K: per sub-block of 32, the 8 maddubs of a row add up in int16 (≤ 8 · 3810), and one
+/// `vpmaddwd` with the row's 6-bit scale in both halves of its lane applies the scale and
+/// widens in one step. Mins come from the activation's sums over 32 (bsums32).
+GK_INLINE void q4_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    enum { BYTES = R8 * 148, SC = 4 * R8, MN = 12 * R8, Q = 20 * R8 };
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0x0F), pair = _mm256_set1_epi32(0x10001);
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
+        if (NT == 1) {
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
+        }
+        const gk_act_q8_K *ab[NT_MAX];
+        for (int t = 0; t < NT; t++) ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
+        __m256i isum[NT_MAX];
+        for (int t = 0; t < NT; t++) isum[t] = _mm256_setzero_si256();
+        for (int j = 0; j < 8; j++) {
+            // Sub-block j: nibbles of q[c = j/2], low for even j, high for odd.
+            const uint8_t *q = pw + Q + 32 * R8 * (j / 2);
+            __m256i s[NT_MAX];
+            for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k++) {
+                const __m256i p = _mm256_loadu_si256((const __m256i *)(q + 32 * k));
+                const __m256i w = (j & 1) ? _mm256_and_si256(_mm256_srli_epi16(p, 4), m4) : _mm256_and_si256(p, m4);
+                for (int t = 0; t < NT; t++) s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(w, bcast32(ab[t]->qs + 32 * j + 4 * k)));
+            }
+            int64_t sc8;
+            memcpy(&sc8, pw + SC + R8 * j, 8);
+            const __m256i sc = _mm256_mullo_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(sc8)), pair);
+            for (int t = 0; t < NT; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s[t], sc));
+        }
+        const __m256 dv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
+        const __m256 dmv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(pw + 2 * R8)));
+        for (int t = 0; t < NT; t++) {
+            __m256i mm = _mm256_setzero_si256();
+            for (int i = 0; i < 4; i++) {
+                const __m256i mins = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(pw + MN + 2 * R8 * i)));
+                int32_t sums;
+                memcpy(&sums, ab[t]->bsums32 + 2 * i, 4);
+                mm = _mm256_add_epi32(mm, _mm256_madd_epi16(mins, _mm256_set1_epi32(sums)));
+            }
+            const __m256 ad = _mm256_broadcast_ss(&ab[t]->d);
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[t]), _mm256_mul_ps(dv, ad), acc[t]);
+            acc[t] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mm), _mm256_mul_ps(dmv, ad), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+static void tile_q4_K_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    switch (nt) {
+    case 1: q4_K_tile(pw, nb, a, as, out, os, 1); break;
+    case 2: q4_K_tile(pw, nb, a, as, out, os, 2); break;
+    default: q4_K_tile(pw, nb, a, as, out, os, 3); break;
+    }
+}
+
+#define GK_NT_SWITCH(fn)                                                                           \
+    switch (nt) {                                                                                  \
+    case 1: fn(pw, nb, a, as, out, os, 1); break;                                                  \
+    case 2: fn(pw, nb, a, as, out, os, 2); break;                                                  \
+    case 3: fn(pw, nb, a, as, out, os, 3); break;                                                  \
+    default: fn(pw, nb, a, as, out, os, 4); break;                                                 \
+    }
+
+static void tile_q4_0_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    GK_NT_SWITCH(q4_0_tile)
+}
+
+static void tile_q8_0_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    GK_NT_SWITCH(q8_0_tile)
+}
+
+#pragma clang attribute pop
+
+static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
+    *max_nt = NT_MAX;
+    switch (type) {
+    case GK_TYPE_Q4_0: return tile_q4_0_r8;
+    case GK_TYPE_Q8_0: return tile_q8_0_r8;
+    case GK_TYPE_Q4_K: *max_nt = 3; return tile_q4_K_r8;
+    default: return 0;
+    }
+}
+
+const gk_pack_layout gk_layout_avx2 = {.rows = R8, .q8_0_biased = 0, .tile_for = tile_for_avx2};
+
+#endif
