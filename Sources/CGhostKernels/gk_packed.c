@@ -15,6 +15,11 @@
 //   Q4_K (per 256 columns): fp16 d[R]; fp16 dmin[R]; u8 sc[8][R] (sc[j][r]);
 //         u8 m[4][R][2] (m[i][r] = mins 2i, 2i+1 of row r); u8 q[4][8][4R],
 //         q[c][k][4r+j] = qs_r[32c+4k+j] (low nibble: sub-block 2c, high: 2c+1)
+//   Q6_K (per 256 columns): fp16 d[R]; i8 sc[8][R][2] (sc[m][r] = scales 2m, 2m+1 of row r);
+//         then per half h (128 columns): u8 A[8][4R], B[8][4R], H[8][4R] with
+//         A[l][4r+j] = ql_r[64h+4l+j], B = ql_r[64h+32+4l+j], H = qh_r[32h+4l+j]
+//         (A low/high nibble: columns 128h+4l+j and +64, B: +32 and +96; H bits 2i–2i+1:
+//         the high bits of column 128h+32i+4l+j)
 // The same bytes as the file (Q4_K: 3 % more), so repacking costs about no memory once the
 // file pages are released.
 
@@ -27,7 +32,7 @@
 
 static const gk_pack_layout *active_layout(void) { return gk_active->packed; }
 
-static int64_t block_elems(int type) { return type == GK_TYPE_Q4_K ? GK_QKK : GK_QK; }
+static int64_t block_elems(int type) { return type == GK_TYPE_Q4_K || type == GK_TYPE_Q6_K ? GK_QKK : GK_QK; }
 
 /// Bytes of one row's block in the packed layout: the file's, except Q4_K, whose 6-bit
 /// scales and mins are unpacked to a byte each (148 instead of 144).
@@ -36,6 +41,7 @@ static size_t packed_block_bytes(int type) {
     case GK_TYPE_Q4_0: return sizeof(gk_block_q4_0);
     case GK_TYPE_Q8_0: return sizeof(gk_block_q8_0);
     case GK_TYPE_Q4_K: return 148;
+    case GK_TYPE_Q6_K: return sizeof(gk_block_q6_K);
     default: return 0;
     }
 }
@@ -72,7 +78,23 @@ static void pack_group(const pack_job *j, int64_t g) {
     for (int64_t b = 0; b < nb; b++, out += gb) {
         for (int r = 0; r < R; r++) {
             const char *row = j->w + (size_t)(g * R + r) * ws;
-            if (j->type == GK_TYPE_Q4_K) {
+            if (j->type == GK_TYPE_Q6_K) {
+                const gk_block_q6_K *src = (const gk_block_q6_K *)row + b;
+                int8_t *sc = (int8_t *)out + 2 * R;
+                uint8_t *q = (uint8_t *)out + 18 * R;
+                memcpy(out + 2 * r, &src->d, 2);
+                for (int m = 0; m < 8; m++) {
+                    sc[2 * R * m + 2 * r] = src->scales[2 * m];
+                    sc[2 * R * m + 2 * r + 1] = src->scales[2 * m + 1];
+                }
+                for (int h = 0; h < 2; h++)
+                    for (int l = 0; l < 8; l++) {
+                        uint8_t *half = q + 96 * R * h + 4 * R * l + 4 * r;
+                        memcpy(half, src->ql + 64 * h + 4 * l, 4);
+                        memcpy(half + 32 * R, src->ql + 64 * h + 32 + 4 * l, 4);
+                        memcpy(half + 64 * R, src->qh + 32 * h + 4 * l, 4);
+                    }
+            } else if (j->type == GK_TYPE_Q4_K) {
                 const gk_block_q4_K *src = (const gk_block_q4_K *)row + b;
                 uint8_t *sc = (uint8_t *)out + 4 * R, *mn = (uint8_t *)out + 12 * R, *q = (uint8_t *)out + 20 * R;
                 memcpy(out + 2 * r, &src->d, 2);

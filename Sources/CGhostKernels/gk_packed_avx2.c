@@ -4,7 +4,7 @@
 // 2^15) before one `vpmaddwd` turns them into the 8 rows' block sums, so a 32-column block
 // costs about 20 uops per token for 8 rows (the row-major tile: about 48), and each unpacked
 // weight register serves a tile of up to 4 tokens. Byte layout in gk_packed.c; Q8_0 is
-// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q8_0 and Q4_K.
+// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q8_0, Q4_K and Q6_K.
 
 #include "gk_internal.h"
 
@@ -136,6 +136,79 @@ GK_INLINE void q4_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
     for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
 }
 
+/// The 6-bit quants of column group i (0…3) of a Q6_K half, chunk l: a nibble of A or B
+/// and two bits of H moved to bits 4–5 (16-bit shifts keep each byte's bits in place).
+GK_INLINE __m256i q6_unpack(const uint8_t *half, int i, int l, __m256i m4, __m256i m30) {
+    const __m256i v = _mm256_loadu_si256((const __m256i *)(half + ((i & 1) ? 32 * R8 : 0) + 4 * R8 * l));
+    const __m256i h = _mm256_loadu_si256((const __m256i *)(half + 64 * R8 + 4 * R8 * l));
+    const __m256i lo = i < 2 ? _mm256_and_si256(v, m4) : _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+    const __m256i hs = i == 0 ? _mm256_slli_epi16(h, 4) : i == 1 ? _mm256_slli_epi16(h, 2) : i == 2 ? h : _mm256_srli_epi16(h, 2);
+    return _mm256_or_si256(lo, _mm256_and_si256(hs, m30));
+}
+
+/// Q6_K: x = d·sc·(q − 32) over sub-blocks of 16. Two maddubs of q (≤ 63) add up in int16
+/// (≤ 2 · 2 · 63 · 127), one `vpmaddwd` applies the row's signed scale; the −32 comes off
+/// once per block through the activation's sums over 16 (bsums).
+GK_INLINE void q6_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    enum { BYTES = R8 * 210, SC = 2 * R8, QS = 18 * R8 };
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
+        if (NT == 1) {
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
+        }
+        const gk_act_q8_K *ab[NT_MAX];
+        __m256i isum[NT_MAX];
+        for (int t = 0; t < NT; t++) {
+            ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
+            isum[t] = _mm256_setzero_si256();
+        }
+        for (int h = 0; h < 2; h++) {
+            const uint8_t *half = pw + QS + 96 * R8 * h;
+            for (int i = 0; i < 4; i++) {
+                // Scales 2m, 2m+1 (m = 4h + i) of each row: sub-blocks of columns 128h+32i+0…15, 16…31.
+                const __m256i pairs = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(pw + SC + 2 * R8 * (4 * h + i))));
+                for (int lh = 0; lh < 2; lh++) {
+                    const __m256i sc = lh ? _mm256_shufflehi_epi16(_mm256_shufflelo_epi16(pairs, 0xF5), 0xF5)
+                                          : _mm256_shufflehi_epi16(_mm256_shufflelo_epi16(pairs, 0xA0), 0xA0);
+                    for (int p = 0; p < 2; p++) {
+                        const int l0 = 4 * lh + 2 * p;
+                        const __m256i q0 = q6_unpack(half, i, l0, m4, m30), q1 = q6_unpack(half, i, l0 + 1, m4, m30);
+                        for (int t = 0; t < NT; t++) {
+                            const int8_t *y = ab[t]->qs + 128 * h + 32 * i + 4 * l0;
+                            const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(q0, bcast32(y)), _mm256_maddubs_epi16(q1, bcast32(y + 4)));
+                            isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s16, sc));
+                        }
+                    }
+                }
+            }
+        }
+        const __m256 dv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
+        for (int t = 0; t < NT; t++) {
+            __m256i corr = _mm256_setzero_si256();
+            for (int m = 0; m < 8; m++) {
+                const __m256i pairs = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(pw + SC + 2 * R8 * m)));
+                int32_t sums;
+                memcpy(&sums, ab[t]->bsums + 2 * m, 4);
+                corr = _mm256_add_epi32(corr, _mm256_madd_epi16(pairs, _mm256_set1_epi32(sums)));
+            }
+            const __m256i sum = _mm256_sub_epi32(isum[t], _mm256_slli_epi32(corr, 5));
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dv, _mm256_broadcast_ss(&ab[t]->d)), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+static void tile_q6_K_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    switch (nt) {
+    case 1: q6_K_tile(pw, nb, a, as, out, os, 1); break;
+    case 2: q6_K_tile(pw, nb, a, as, out, os, 2); break;
+    case 3: q6_K_tile(pw, nb, a, as, out, os, 3); break;
+    default: q6_K_tile(pw, nb, a, as, out, os, 4); break;
+    }
+}
+
 static void tile_q4_K_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
     switch (nt) {
     case 1: q4_K_tile(pw, nb, a, as, out, os, 1); break;
@@ -168,6 +241,7 @@ static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
     case GK_TYPE_Q4_0: return tile_q4_0_r8;
     case GK_TYPE_Q8_0: return tile_q8_0_r8;
     case GK_TYPE_Q4_K: *max_nt = 3; return tile_q4_K_r8;
+    case GK_TYPE_Q6_K: return tile_q6_K_r8;
     default: return 0;
     }
 }
