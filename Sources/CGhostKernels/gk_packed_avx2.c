@@ -4,7 +4,7 @@
 // 2^15) before one `vpmaddwd` turns them into the 8 rows' block sums, so a 32-column block
 // costs about 20 uops per token for 8 rows (the row-major tile: about 48), and each unpacked
 // weight register serves a tile of up to 4 tokens. Byte layout in gk_packed.c; Q8_0 is
-// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q8_0, Q4_K and Q6_K.
+// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q4_1, Q8_0, Q4_K and Q6_K.
 
 #include "gk_internal.h"
 
@@ -26,8 +26,11 @@ GK_INLINE __m256i bcast32(const int8_t *p) {
 /// Prefetch distance in groups' blocks for one token, where the tile reads from memory.
 #define GK_PF_BLOCKS 8
 
-GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
-    enum { BYTES = R8 * 18 };
+/// Q4_0 (MIN = 0: x = d·(q − 8)) or Q4_1 (MIN = 1: x = d·q + m, its fp16 m[8] after d[8]);
+/// gk_act_q8_0 and gk_act_q8_1 share their layout (d, then −8·Σa or s = d·Σa, then qs).
+GK_INLINE void q4_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT,
+                       const int MIN) {
+    const int BYTES = MIN ? R8 * 20 : R8 * 18, QS = MIN ? 4 * R8 : 2 * R8;
     __m256 acc[NT_MAX];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
@@ -38,7 +41,7 @@ GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
         __m256i s[NT_MAX];
         for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
         for (int k = 0; k < 4; k++) {
-            const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + 2 * R8 + 32 * k));
+            const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + QS + 32 * k));
             const __m256i lo = _mm256_and_si256(p, m4), hi = _mm256_and_si256(_mm256_srli_epi16(p, 4), m4);
             for (int t = 0; t < NT; t++) {
                 const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
@@ -49,12 +52,25 @@ GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
         for (int t = 0; t < NT; t++) {
             const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
-            // Σ(q − 8)·a = Σ q·a − 8·Σa, the activation's precomputed offset.
-            const __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(s[t], ones), _mm256_set1_epi32(ab->offset));
+            // Q4_0: Σ(q − 8)·a = Σ q·a − 8·Σa, the activation's precomputed offset.
+            __m256i sum = _mm256_madd_epi16(s[t], ones);
+            if (!MIN) sum = _mm256_add_epi32(sum, _mm256_set1_epi32(ab->offset));
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw, _mm256_broadcast_ss(&ab->d)), acc[t]);
+            if (MIN) {
+                const __m256 mw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(pw + 2 * R8)));
+                acc[t] = _mm256_fmadd_ps(mw, _mm256_broadcast_ss(&((const gk_act_q8_1 *)ab)->s), acc[t]);
+            }
         }
     }
     for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    q4_tile(pw, nb, a, as, out, os, NT, 0);
+}
+
+GK_INLINE void q4_1_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    q4_tile(pw, nb, a, as, out, os, NT, 1);
 }
 
 GK_INLINE void q8_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
@@ -229,6 +245,10 @@ static void tile_q4_0_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as
     GK_NT_SWITCH(q4_0_tile)
 }
 
+static void tile_q4_1_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    GK_NT_SWITCH(q4_1_tile)
+}
+
 static void tile_q8_0_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
     GK_NT_SWITCH(q8_0_tile)
 }
@@ -240,6 +260,7 @@ static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
     switch (type) {
     case GK_TYPE_Q4_0: return tile_q4_0_r8;
     case GK_TYPE_Q8_0: return tile_q8_0_r8;
+    case GK_TYPE_Q4_1: return tile_q4_1_r8;
     case GK_TYPE_Q4_K: *max_nt = 3; return tile_q4_K_r8;
     case GK_TYPE_Q6_K: return tile_q6_K_r8;
     default: return 0;

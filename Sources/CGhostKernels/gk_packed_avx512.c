@@ -2,7 +2,7 @@
 // each of 16 rows and `vpdpbusd` with a broadcast activation dword yields the 16 rows' block
 // sums in 16 lanes: 8 dpbusd + convert + scale + FMA per block and token for 16 rows (≈ 0.4
 // uops per 32 MACs), no horizontal sums, and each unpacked weight block serves up to
-// GK_PK_NT tokens. Q4_0, Q8_0 (stored +128) and Q4_K; byte layout in gk_packed.c.
+// GK_PK_NT tokens. Q4_0, Q4_1, Q8_0 (stored +128) and Q4_K; byte layout in gk_packed.c.
 
 #include "gk_internal.h"
 
@@ -22,26 +22,29 @@ GK_INLINE __m512i bcast32(const int8_t *p) {
     return _mm512_set1_epi32(v);
 }
 
-/// 16 rows (one group, `nb` blocks from `pw`) × NT tokens.
-GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os,
-                         const int NT, const int pf) {
+/// 16 rows (one group, `nb` blocks from `pw`) × NT tokens of Q4_0 (MIN = 0: x = d·(q − 8))
+/// or Q4_1 (MIN = 1: x = d·q + m, its fp16 m[16] after d[16]). The activation blocks
+/// (gk_act_q8_0 / gk_act_q8_1) share their layout: d, then −8·Σa or s = d·Σa, then qs.
+GK_INLINE void q4_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os,
+                       const int NT, const int pf, const int MIN) {
+    const int BYTES = MIN ? 320 : 288, QS = MIN ? 64 : 32;
     __m512 acc[GK_PK_NT];
     for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
     const __m512i m4 = _mm512_set1_epi8(0x0F);
-    for (int64_t b = 0; b < nb; b++, pw += 288) {
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
         if (pf) {
-            for (int l = 0; l < 288; l += 64) _mm_prefetch((const char *)pw + 8 * 288 + l, _MM_HINT_T0);
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 8 * BYTES + l, _MM_HINT_T0);
         }
         const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)pw));
         __m512i w[8];
         for (int k = 0; k < 4; k++) {
-            const __m512i p = _mm512_loadu_si512(pw + 32 + 64 * k);
+            const __m512i p = _mm512_loadu_si512(pw + QS + 64 * k);
             w[k] = _mm512_and_si512(p, m4);
             w[k + 4] = _mm512_and_si512(_mm512_srli_epi16(p, 4), m4);
         }
         for (int t = 0; t < NT; t++) {
             const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
-            __m512i s0 = _mm512_set1_epi32(ab->offset), s1 = _mm512_setzero_si512();
+            __m512i s0 = MIN ? _mm512_setzero_si512() : _mm512_set1_epi32(ab->offset), s1 = _mm512_setzero_si512();
             s0 = _mm512_dpbusd_epi32(s0, w[0], bcast32(ab->qs + 0));
             s1 = _mm512_dpbusd_epi32(s1, w[1], bcast32(ab->qs + 4));
             s0 = _mm512_dpbusd_epi32(s0, w[2], bcast32(ab->qs + 8));
@@ -52,9 +55,21 @@ GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
             s1 = _mm512_dpbusd_epi32(s1, w[7], bcast32(ab->qs + 28));
             const __m512 sum = _mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1));
             acc[t] = _mm512_fmadd_ps(sum, _mm512_mul_ps(dw, _mm512_set1_ps(ab->d)), acc[t]);
+            if (MIN) {
+                const __m512 mw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(pw + 32)));
+                acc[t] = _mm512_fmadd_ps(mw, _mm512_set1_ps(((const gk_act_q8_1 *)ab)->s), acc[t]);
+            }
         }
     }
     for (int t = 0; t < NT; t++) _mm512_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT, const int pf) {
+    q4_tile(pw, nb, a, as, out, os, NT, pf, 0);
+}
+
+GK_INLINE void q4_1_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT, const int pf) {
+    q4_tile(pw, nb, a, as, out, os, NT, pf, 1);
 }
 
 GK_INLINE void q8_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os,
@@ -155,6 +170,10 @@ static void tile_q4_0_packed(const uint8_t *pw, int64_t nb, const char *a, size_
     GK_NT_CASES(q4_0_tile)
 }
 
+static void tile_q4_1_packed(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    GK_NT_CASES(q4_1_tile)
+}
+
 static void tile_q8_0_packed(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
     GK_NT_CASES(q8_0_tile)
 }
@@ -165,6 +184,7 @@ static gk_packed_tile_fn tile_for_avx512(int type, int *max_nt) {
     switch (type) {
     case GK_TYPE_Q4_0: *max_nt = GK_PK_NT; return tile_q4_0_packed;
     case GK_TYPE_Q8_0: *max_nt = GK_PK_NT; return tile_q8_0_packed;
+    case GK_TYPE_Q4_1: *max_nt = GK_PK_NT; return tile_q4_1_packed;
     case GK_TYPE_Q4_K: *max_nt = 4; return tile_q4_K_packed;
     default: return 0;
     }

@@ -4,8 +4,8 @@ import Kernels
 import TestSupport
 import XCTest
 
-/// The interleaved (packed) kernels of every path this CPU runs (AVX-512 VNNI: Q4_0, Q8_0,
-/// Q4_K in 16-row groups; AVX2: those and Q6_K in 8-row groups) against the Swift reference, for
+/// The interleaved (packed) kernels of every path this CPU runs (AVX-512 VNNI: Q4_0, Q4_1,
+/// Q8_0, Q4_K in 16-row groups; AVX2: those and Q6_K in 8-row groups) against the Swift reference, for
 /// every tile width (1…8 tokens and remainders), 1 and 2 threads and extreme patterns.
 final class PackedMatMulTests: XCTestCase {
     override func tearDown() {
@@ -29,7 +29,7 @@ final class PackedMatMulTests: XCTestCase {
         var checked = 0
         for threads in [1, 2] {
             let pool = ThreadPool(threads: threads)
-            for type in [GGMLType.q4_0, .q8_0, .q4_K, .q6_K] {
+            for type in [GGMLType.q4_0, .q4_1, .q8_0, .q4_K, .q6_K] {
                 let shapes = type.blockSize == 256 ? [(256, 16), (768, 48), (2048, 160), (256, 24)] : [(32, 16), (96, 48), (2048, 160), (64, 24), (32, 8)]
                 for (columns, rows) in shapes {
                     for (wp, ap) in [(RandomWeights.Pattern.random, RandomWeights.Pattern.random), (.extreme, .extreme), (.zero, .random)] {
@@ -38,16 +38,14 @@ final class PackedMatMulTests: XCTestCase {
                             let m = WeightMatrix(type: type, rows: rows, columns: columns, data: wb.baseAddress!)
                             let p = Kernels.pack(m, pool: pool)
                             guard p.packed != nil else { return }
-                            let dequantized = (0..<rows).map { r in Reference.dequantize(wb.baseAddress! + r * m.rowByteCount, type, columns) }
                             for tokens in [1, 2, 7, 8, 9, 19] {
                                 let x = randomActivation(tokens * columns, rng: &rng, pattern: ap)
                                 var out = [Float](repeating: .nan, count: tokens * rows)
                                 Kernels.matmul(p, input: x, tokens: tokens, output: &out, pool: pool, scratch: scratch)
                                 for t in 0..<tokens {
-                                    let a = Reference.quantizedActivation(Array(x[t * columns..<(t + 1) * columns]), for: type)
+                                    let xt = Array(x[t * columns..<(t + 1) * columns])
                                     for r in 0..<rows {
-                                        var exact = 0.0, magnitude = 0.0
-                                        for i in 0..<columns { exact += dequantized[r][i] * a[i]; magnitude += abs(dequantized[r][i] * a[i]) }
+                                        let (exact, magnitude) = Reference.dot(wb.baseAddress! + r * m.rowByteCount, type, xt)
                                         let got = Double(out[t * rows + r])
                                         checked += 1
                                         XCTAssertLessThanOrEqual(abs(got - exact), 2e-6 * magnitude + 1e-30,

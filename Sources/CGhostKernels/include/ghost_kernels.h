@@ -144,11 +144,11 @@ size_t gk_matmul_scratch_size(int type, int64_t cols, int64_t tokens);
 int gk_matmul(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols, const float *x,
               int64_t tokens, float *out, void *scratch);
 
-// MARK: - Packed (16-row interleaved) weights: Q4_0, Q8_0, Q4_K on AVX-512 VNNI CPUs
+// MARK: - Packed (row-interleaved) weights, in the layout of the active path (gk_packed.c)
 
 /// Bytes of the packed form of a rows × cols matrix of `type`, or 0 when this CPU or shape
-/// has no packed kernel on the active path (see gk_packed.c: AVX-512 VNNI packs Q4_0, Q8_0 and
-/// Q4_K in groups of 16 rows, AVX2 the same types in groups of 8).
+/// has no packed kernel on the active path (see gk_packed.c: AVX-512 VNNI packs Q4_0, Q4_1,
+/// Q8_0 and Q4_K in groups of 16 rows, AVX2 those and Q6_K in groups of 8).
 size_t gk_packed_size(int type, int64_t rows, int64_t cols);
 /// Repacks `w` (GGUF row-major blocks) into `dst` (gk_packed_size bytes, 64-byte aligned),
 /// spread over `pool` (may be NULL). Returns 0 if not packable.
