@@ -53,7 +53,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if let kernelPath { _ = Kernels.setPath(kernelPath) }  // before loading: packing follows the path
         let context = max(promptTokens, generatedTokens + 1, 16)
+        let loadStart = DispatchTime.now()
         let llama = try LlamaModel(path: model, contextLength: context, threads: threads, batchSize: max(1, promptTokens))
+        let loadSeconds = seconds(since: loadStart)
         var rng = SystemRandomNumberGenerator()
         let vocab = llama.config.vocabularySize
         func randomTokens(_ n: Int) -> [Token] { (0..<n).map { _ in Token(Int.random(in: 3..<vocab, using: &rng)) } }
@@ -97,6 +99,7 @@ struct BenchCommand: ParsableCommand {
             tensor_types: types,
             threads: llama.pool.threadCount,
             kernel: Kernels.path,
+            load_seconds: loadSeconds,
             n_prompt: promptTokens,
             n_gen: generatedTokens,
             repetitions: repetitions,
@@ -116,6 +119,7 @@ struct BenchCommand: ParsableCommand {
         print("model    \(report.model) (\(formatBytes(report.model_size_bytes)), \(formatCount(report.parameters)) parameters, \(report.file_type))")
         print("tensors  \(types)")
         print("threads  \(report.threads), kernel \(report.kernel)")
+        print(String(format: "load     %.2f s (mapping, checks and repacking for the kernel path)", loadSeconds))
         print("test      tokens/s")
         if !pp.isEmpty {
             print(String(format: "pp%-6d  %8.2f ± %.2f   (CPU %.1f ms/token)", promptTokens, Stats(pp).mean, Stats(pp).stddev,
@@ -135,6 +139,8 @@ struct BenchCommand: ParsableCommand {
         var tensor_types: String
         var threads: Int
         var kernel: String
+        /// Wall time of loading the model, repacking included.
+        var load_seconds: Double
         var n_prompt: Int
         var n_gen: Int
         var repetitions: Int
