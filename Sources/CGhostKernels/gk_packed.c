@@ -16,6 +16,8 @@
 //   Q4_K (per 256 columns): fp16 d[R]; fp16 dmin[R]; u8 sc[8][R] (sc[j][r]);
 //         u8 m[4][R][2] (m[i][r] = mins 2i, 2i+1 of row r); u8 q[4][8][4R],
 //         q[c][k][4r+j] = qs_r[32c+4k+j] (low nibble: sub-block 2c, high: 2c+1)
+//   Q5_K (R × 180): Q4_K's layout, then u8 H[8][4R], H[k][4r+j] = qh_r[4k+j] (bit i: the fifth
+//         bit of sub-block i's column 4k+j)
 //   Q6_K (per 256 columns): fp16 d[R]; i8 sc[8][R][2] (sc[m][r] = scales 2m, 2m+1 of row r);
 //         then per half h (128 columns): u8 A[8][4R], B[8][4R], H[8][4R] with
 //         A[l][4r+j] = ql_r[64h+4l+j], B = ql_r[64h+32+4l+j], H = qh_r[32h+4l+j]
@@ -33,7 +35,9 @@
 
 static const gk_pack_layout *active_layout(void) { return gk_active->packed; }
 
-static int64_t block_elems(int type) { return type == GK_TYPE_Q4_K || type == GK_TYPE_Q6_K ? GK_QKK : GK_QK; }
+static int64_t block_elems(int type) {
+    return type == GK_TYPE_Q4_K || type == GK_TYPE_Q5_K || type == GK_TYPE_Q6_K ? GK_QKK : GK_QK;
+}
 
 /// Bytes of one row's block in the packed layout: the file's, except Q4_K, whose 6-bit
 /// scales and mins are unpacked to a byte each (148 instead of 144).
@@ -43,13 +47,18 @@ static size_t packed_block_bytes(int type) {
     case GK_TYPE_Q4_1: return sizeof(gk_block_q4_1);
     case GK_TYPE_Q8_0: return sizeof(gk_block_q8_0);
     case GK_TYPE_Q4_K: return 148;
+    case GK_TYPE_Q5_K: return 180;
     case GK_TYPE_Q6_K: return sizeof(gk_block_q6_K);
     default: return 0;
     }
 }
 
 static size_t file_block_bytes(int type) {
-    return type == GK_TYPE_Q4_K ? sizeof(gk_block_q4_K) : packed_block_bytes(type);
+    switch (type) {
+    case GK_TYPE_Q4_K: return sizeof(gk_block_q4_K);
+    case GK_TYPE_Q5_K: return sizeof(gk_block_q5_K);
+    default: return packed_block_bytes(type);
+    }
 }
 
 size_t gk_packed_size(int type, int64_t rows, int64_t cols) {
@@ -96,8 +105,20 @@ static void pack_group(const pack_job *j, int64_t g) {
                         memcpy(half + 32 * R, src->ql + 64 * h + 32 + 4 * l, 4);
                         memcpy(half + 64 * R, src->qh + 32 * h + 4 * l, 4);
                     }
-            } else if (j->type == GK_TYPE_Q4_K) {
+            } else if (j->type == GK_TYPE_Q4_K || j->type == GK_TYPE_Q5_K) {
+                // Q5_K is Q4_K's layout with its high bits after: H[k][4r+j] = qh_r[4k+j].
+                const int q5 = j->type == GK_TYPE_Q5_K;
+                const gk_block_q5_K *src5 = (const gk_block_q5_K *)row + b;
                 const gk_block_q4_K *src = (const gk_block_q4_K *)row + b;
+                gk_block_q4_K as_q4;  // a Q5_K block's Q4_K fields
+                if (q5) {
+                    as_q4.d = src5->d;
+                    as_q4.dmin = src5->dmin;
+                    memcpy(as_q4.scales, src5->scales, 12);
+                    memcpy(as_q4.qs, src5->qs, 128);
+                    src = &as_q4;
+                    for (int k = 0; k < 8; k++) memcpy(out + 148 * R + 4 * R * k + 4 * r, src5->qh + 4 * k, 4);
+                }
                 uint8_t *sc = (uint8_t *)out + 4 * R, *mn = (uint8_t *)out + 12 * R, *q = (uint8_t *)out + 20 * R;
                 memcpy(out + 2 * r, &src->d, 2);
                 memcpy(out + 2 * R + 2 * r, &src->dmin, 2);

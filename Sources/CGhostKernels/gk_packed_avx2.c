@@ -4,7 +4,7 @@
 // 2^15) before one `vpmaddwd` turns them into the 8 rows' block sums, so a 32-column block
 // costs about 20 uops per token for 8 rows (the row-major tile: about 48), and each unpacked
 // weight register serves a tile of up to 4 tokens. Byte layout in gk_packed.c; Q8_0 is
-// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q4_1, Q8_0, Q4_K and Q6_K.
+// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q4_1, Q8_0, Q4_K, Q5_K and Q6_K.
 
 #include "gk_internal.h"
 
@@ -106,11 +106,15 @@ GK_INLINE void q8_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
 /// Q4_K: per sub-block of 32, the 8 maddubs of a row add up in int16 (≤ 8 · 3810), and one
 /// `vpmaddwd` with the row's 6-bit scale in both halves of its lane applies the scale and
 /// widens in one step. Mins come from the activation's sums over 32 (bsums32).
-GK_INLINE void q4_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
-    enum { BYTES = R8 * 148, SC = 4 * R8, MN = 12 * R8, Q = 20 * R8 };
+/// Q5_K (Q5 = 1): the fifth bit of each quant from H (bit j for sub-block j) moved to bit 4;
+/// with quants up to 31 only 4 maddubs fit in int16, so two `vpmaddwd` per sub-block.
+GK_INLINE void k_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT,
+                      const int Q5) {
+    enum { SC = 4 * R8, MN = 12 * R8, Q = 20 * R8, H = 148 * R8 };
+    const int BYTES = Q5 ? 180 * R8 : 148 * R8, K = Q5 ? 4 : 8;
     __m256 acc[NT_MAX];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
-    const __m256i m4 = _mm256_set1_epi8(0x0F), pair = _mm256_set1_epi32(0x10001);
+    const __m256i m4 = _mm256_set1_epi8(0x0F), pair = _mm256_set1_epi32(0x10001), bit4 = _mm256_set1_epi8(0x10);
     for (int64_t b = 0; b < nb; b++, pw += BYTES) {
         if (NT == 1) {
             for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
@@ -122,17 +126,25 @@ GK_INLINE void q4_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
         for (int j = 0; j < 8; j++) {
             // Sub-block j: nibbles of q[c = j/2], low for even j, high for odd.
             const uint8_t *q = pw + Q + 32 * R8 * (j / 2);
-            __m256i s[NT_MAX];
-            for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
-            for (int k = 0; k < 8; k++) {
-                const __m256i p = _mm256_loadu_si256((const __m256i *)(q + 32 * k));
-                const __m256i w = (j & 1) ? _mm256_and_si256(_mm256_srli_epi16(p, 4), m4) : _mm256_and_si256(p, m4);
-                for (int t = 0; t < NT; t++) s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(w, bcast32(ab[t]->qs + 32 * j + 4 * k)));
-            }
             int64_t sc8;
             memcpy(&sc8, pw + SC + R8 * j, 8);
             const __m256i sc = _mm256_mullo_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(sc8)), pair);
-            for (int t = 0; t < NT; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s[t], sc));
+            for (int k0 = 0; k0 < 8; k0 += K) {
+                __m256i s[NT_MAX];
+                for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
+                for (int k = k0; k < k0 + K; k++) {
+                    const __m256i p = _mm256_loadu_si256((const __m256i *)(q + 32 * k));
+                    __m256i w = (j & 1) ? _mm256_and_si256(_mm256_srli_epi16(p, 4), m4) : _mm256_and_si256(p, m4);
+                    if (Q5) {
+                        // Bit j of each byte to bit 4 (16-bit shifts of at most 4 keep bit 4 clean).
+                        const __m256i h = _mm256_loadu_si256((const __m256i *)(pw + H + 32 * k));
+                        const __m256i hb = j < 4 ? _mm256_slli_epi16(h, 4 - j) : _mm256_srli_epi16(h, j - 4);
+                        w = _mm256_or_si256(w, _mm256_and_si256(hb, bit4));
+                    }
+                    for (int t = 0; t < NT; t++) s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(w, bcast32(ab[t]->qs + 32 * j + 4 * k)));
+                }
+                for (int t = 0; t < NT; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s[t], sc));
+            }
         }
         const __m256 dv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
         const __m256 dmv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(pw + 2 * R8)));
@@ -227,9 +239,17 @@ static void tile_q6_K_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as
 
 static void tile_q4_K_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
     switch (nt) {
-    case 1: q4_K_tile(pw, nb, a, as, out, os, 1); break;
-    case 2: q4_K_tile(pw, nb, a, as, out, os, 2); break;
-    default: q4_K_tile(pw, nb, a, as, out, os, 3); break;
+    case 1: k_tile(pw, nb, a, as, out, os, 1, 0); break;
+    case 2: k_tile(pw, nb, a, as, out, os, 2, 0); break;
+    default: k_tile(pw, nb, a, as, out, os, 3, 0); break;
+    }
+}
+
+static void tile_q5_K_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    switch (nt) {
+    case 1: k_tile(pw, nb, a, as, out, os, 1, 1); break;
+    case 2: k_tile(pw, nb, a, as, out, os, 2, 1); break;
+    default: k_tile(pw, nb, a, as, out, os, 3, 1); break;
     }
 }
 
@@ -262,6 +282,7 @@ static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
     case GK_TYPE_Q8_0: return tile_q8_0_r8;
     case GK_TYPE_Q4_1: return tile_q4_1_r8;
     case GK_TYPE_Q4_K: *max_nt = 3; return tile_q4_K_r8;
+    case GK_TYPE_Q5_K: *max_nt = 3; return tile_q5_K_r8;
     case GK_TYPE_Q6_K: return tile_q6_K_r8;
     default: return 0;
     }
