@@ -123,27 +123,38 @@ GK_INLINE void k_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, f
         for (int t = 0; t < NT; t++) ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
         __m256i isum[NT_MAX];
         for (int t = 0; t < NT; t++) isum[t] = _mm256_setzero_si256();
-        for (int j = 0; j < 8; j++) {
-            // Sub-block j: nibbles of q[c = j/2], low for even j, high for odd.
-            const uint8_t *q = pw + Q + 32 * R8 * (j / 2);
+        for (int c = 0; c < 4; c++) {
+            // Sub-blocks 2c (low nibbles of q[c]) and 2c+1 (high nibbles): each load serves both.
+            const uint8_t *q = pw + Q + 32 * R8 * c;
             int64_t sc8;
-            memcpy(&sc8, pw + SC + R8 * j, 8);
-            const __m256i sc = _mm256_mullo_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(sc8)), pair);
+            memcpy(&sc8, pw + SC + R8 * 2 * c, 8);
+            const __m256i sc8x2 = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(sc8));
+            memcpy(&sc8, pw + SC + R8 * (2 * c + 1), 8);
+            const __m256i sc_lo = _mm256_mullo_epi32(sc8x2, pair);
+            const __m256i sc_hi = _mm256_mullo_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(sc8)), pair);
             for (int k0 = 0; k0 < 8; k0 += K) {
-                __m256i s[NT_MAX];
-                for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
+                __m256i s_lo[NT_MAX], s_hi[NT_MAX];
+                for (int t = 0; t < NT; t++) s_lo[t] = s_hi[t] = _mm256_setzero_si256();
                 for (int k = k0; k < k0 + K; k++) {
                     const __m256i p = _mm256_loadu_si256((const __m256i *)(q + 32 * k));
-                    __m256i w = (j & 1) ? _mm256_and_si256(_mm256_srli_epi16(p, 4), m4) : _mm256_and_si256(p, m4);
+                    __m256i lo = _mm256_and_si256(p, m4), hi = _mm256_and_si256(_mm256_srli_epi16(p, 4), m4);
                     if (Q5) {
-                        // Bit j of each byte to bit 4 (16-bit shifts of at most 4 keep bit 4 clean).
+                        // Bits 2c and 2c+1 of each byte to bit 4 (16-bit shifts of at most 4
+                        // keep bit 4 clean).
                         const __m256i h = _mm256_loadu_si256((const __m256i *)(pw + H + 32 * k));
-                        const __m256i hb = j < 4 ? _mm256_slli_epi16(h, 4 - j) : _mm256_srli_epi16(h, j - 4);
-                        w = _mm256_or_si256(w, _mm256_and_si256(hb, bit4));
+                        const int j = 2 * c;
+                        const __m256i hl = j < 4 ? _mm256_slli_epi16(h, 4 - j) : _mm256_srli_epi16(h, j - 4);
+                        const __m256i hh = j + 1 < 4 ? _mm256_slli_epi16(h, 3 - j) : _mm256_srli_epi16(h, j - 3);
+                        lo = _mm256_or_si256(lo, _mm256_and_si256(hl, bit4));
+                        hi = _mm256_or_si256(hi, _mm256_and_si256(hh, bit4));
                     }
-                    for (int t = 0; t < NT; t++) s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(w, bcast32(ab[t]->qs + 32 * j + 4 * k)));
+                    for (int t = 0; t < NT; t++) {
+                        s_lo[t] = _mm256_add_epi16(s_lo[t], _mm256_maddubs_epi16(lo, bcast32(ab[t]->qs + 64 * c + 4 * k)));
+                        s_hi[t] = _mm256_add_epi16(s_hi[t], _mm256_maddubs_epi16(hi, bcast32(ab[t]->qs + 64 * c + 32 + 4 * k)));
+                    }
                 }
-                for (int t = 0; t < NT; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s[t], sc));
+                for (int t = 0; t < NT; t++)
+                    isum[t] = _mm256_add_epi32(isum[t], _mm256_add_epi32(_mm256_madd_epi16(s_lo[t], sc_lo), _mm256_madd_epi16(s_hi[t], sc_hi)));
             }
         }
         const __m256 dv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
