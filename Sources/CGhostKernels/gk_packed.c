@@ -11,6 +11,7 @@
 // is one contiguous stream), R × the file's block bytes (Q4_K: R × 148):
 //   Q4_0: fp16 d[R]; u8 q[4][4R], q[k][4r+j] = qs_r[4k+j]
 //         (low nibble = element 4k+j, high nibble = element 16+4k+j of row r)
+//   IQ4_NL: as Q4_0 (the nibbles index gk_iq4nl_values)
 //   Q4_1: fp16 d[R]; fp16 m[R]; u8 q[4][4R] as Q4_0
 //   Q8_0: fp16 d[R]; u8 q[8][4R], q[k][4r+j] = qs_r[4k+j] (+128 where the layout says so)
 //   Q4_K (per 256 columns): fp16 d[R]; fp16 dmin[R]; u8 sc[8][R] (sc[j][r]);
@@ -44,6 +45,7 @@ static int64_t block_elems(int type) {
 static size_t packed_block_bytes(int type) {
     switch (type) {
     case GK_TYPE_Q4_0: return sizeof(gk_block_q4_0);
+    case GK_TYPE_IQ4_NL: return sizeof(gk_block_iq4_nl);
     case GK_TYPE_Q4_1: return sizeof(gk_block_q4_1);
     case GK_TYPE_Q8_0: return sizeof(gk_block_q8_0);
     case GK_TYPE_Q4_K: return 148;
@@ -136,7 +138,7 @@ static void pack_group(const pack_job *j, int64_t g) {
                 memcpy(out + 2 * r, &src->d, 2);
                 memcpy(out + 2 * R + 2 * r, &src->m, 2);
                 for (int k = 0; k < 4; k++) memcpy(q + 4 * R * k + 4 * r, src->qs + 4 * k, 4);
-            } else if (j->type == GK_TYPE_Q4_0) {
+            } else if (j->type == GK_TYPE_Q4_0 || j->type == GK_TYPE_IQ4_NL) {  // the same block layout
                 const gk_block_q4_0 *src = (const gk_block_q4_0 *)row + b;
                 uint8_t *q = (uint8_t *)out + 2 * R;
                 memcpy(out + 2 * r, &src->d, 2);

@@ -4,7 +4,7 @@
 // 2^15) before one `vpmaddwd` turns them into the 8 rows' block sums, so a 32-column block
 // costs about 20 uops per token for 8 rows (the row-major tile: about 48), and each unpacked
 // weight register serves a tile of up to 4 tokens. Byte layout in gk_packed.c; Q8_0 is
-// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q4_1, Q8_0, Q4_K, Q5_K and Q6_K.
+// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q4_1, Q8_0, IQ4_NL, Q4_K, Q5_K and Q6_K.
 
 #include "gk_internal.h"
 
@@ -264,6 +264,42 @@ static void tile_q5_K_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as
     }
 }
 
+/// IQ4_NL: Q4_0's bytes, each nibble an index into 16 signed values (`vpshufb`). Signed ×
+/// signed goes through |w| × (a with w's sign), as Q8_0; with |w| up to 127 each maddubs
+/// needs its own `vpmaddwd`.
+GK_INLINE void iq4_nl_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    enum { BYTES = R8 * 18 };
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    const __m256i values = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_iq4nl_values));
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
+        if (NT == 1) {
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + GK_PF_BLOCKS * BYTES + l, _MM_HINT_T0);
+        }
+        __m256i s[NT_MAX];
+        for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
+        for (int k = 0; k < 4; k++) {
+            const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + 2 * R8 + 32 * k));
+            const __m256i lo = _mm256_shuffle_epi8(values, _mm256_and_si256(p, m4));
+            const __m256i hi = _mm256_shuffle_epi8(values, _mm256_and_si256(_mm256_srli_epi16(p, 4), m4));
+            const __m256i lo_abs = _mm256_abs_epi8(lo), hi_abs = _mm256_abs_epi8(hi);
+            for (int t = 0; t < NT; t++) {
+                const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
+                const __m256i pl = _mm256_maddubs_epi16(lo_abs, _mm256_sign_epi8(bcast32(ab->qs + 4 * k), lo));
+                const __m256i ph = _mm256_maddubs_epi16(hi_abs, _mm256_sign_epi8(bcast32(ab->qs + 16 + 4 * k), hi));
+                s[t] = _mm256_add_epi32(s[t], _mm256_add_epi32(_mm256_madd_epi16(pl, ones), _mm256_madd_epi16(ph, ones)));
+            }
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
+        for (int t = 0; t < NT; t++) {
+            const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s[t]), _mm256_mul_ps(dw, _mm256_broadcast_ss(&ab->d)), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
 #define GK_NT_SWITCH(fn)                                                                           \
     switch (nt) {                                                                                  \
     case 1: fn(pw, nb, a, as, out, os, 1); break;                                                  \
@@ -280,6 +316,10 @@ static void tile_q4_1_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as
     GK_NT_SWITCH(q4_1_tile)
 }
 
+static void tile_iq4_nl_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
+    GK_NT_SWITCH(iq4_nl_tile)
+}
+
 static void tile_q8_0_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
     GK_NT_SWITCH(q8_0_tile)
 }
@@ -292,6 +332,7 @@ static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
     case GK_TYPE_Q4_0: return tile_q4_0_r8;
     case GK_TYPE_Q8_0: return tile_q8_0_r8;
     case GK_TYPE_Q4_1: return tile_q4_1_r8;
+    case GK_TYPE_IQ4_NL: return tile_iq4_nl_r8;
     case GK_TYPE_Q4_K: *max_nt = 3; return tile_q4_K_r8;
     case GK_TYPE_Q5_K: *max_nt = 3; return tile_q5_K_r8;
     case GK_TYPE_Q6_K: return tile_q6_K_r8;

@@ -53,8 +53,8 @@ final class PackedStorage: @unchecked Sendable {
 
 extension Kernels {
     /// Whether `w` has a packed (interleaved) form on the kernel path in use: on AVX-512 VNNI
-    /// Q4_0, Q4_1, Q8_0 and Q4_K with a multiple of 16 rows; on AVX2 those, Q5_K and Q6_K
-    /// with a multiple of 8 rows.
+    /// Q4_0, Q4_1, Q8_0 and Q4_K with a multiple of 16 rows; on AVX2 those, IQ4_NL, Q5_K and
+    /// Q6_K with a multiple of 8 rows.
     public static func canPack(_ w: WeightMatrix) -> Bool {
         gk_packed_size(Int32(w.type.rawValue), Int64(w.rows), Int64(w.columns)) > 0
     }
