@@ -70,8 +70,11 @@ size_t gk_packed_size(int type, int64_t rows, int64_t cols) {
     int max_nt;
     if (!layout || !layout->tile_for(type, &max_nt)) return 0;
     const size_t bytes = packed_block_bytes(type);
-    if (!bytes || rows <= 0 || rows % layout->rows || cols <= 0 || cols % block_elems(type)) return 0;
-    return bytes * (size_t)rows * (size_t)(cols / block_elems(type));
+    if (!bytes || rows < layout->rows || cols <= 0 || cols % block_elems(type)) return 0;
+    // Whole groups interleaved, then the rows that do not fill a group (a vocabulary of
+    // 32 001, say) as they are in the file, read by the path's row-major tiles.
+    const int64_t nb = cols / block_elems(type), tail = rows % layout->rows;
+    return bytes * (size_t)(rows - tail) * (size_t)nb + file_block_bytes(type) * (size_t)tail * (size_t)nb;
 }
 
 typedef struct {
@@ -168,6 +171,12 @@ int gk_pack(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols, 
     const int64_t tasks = (rows / layout->rows + 15) / 16;
     if (pool) gk_pool_run(pool, tasks, pack_task, &j);
     else for (int64_t i = 0; i < tasks; i++) pack_task(&j, i);
+    const int64_t tail = rows % layout->rows, nb = cols / block_elems(type);
+    if (tail) {
+        const size_t row_bytes = file_block_bytes(type) * (size_t)nb;
+        memcpy((char *)dst + packed_block_bytes(type) * (size_t)(rows - tail) * (size_t)nb,
+               (const char *)w + row_bytes * (size_t)(rows - tail), row_bytes * (size_t)tail);
+    }
     return 1;
 }
 
@@ -192,6 +201,8 @@ typedef struct {
     float *out;
     int64_t chunk;  // groups per task
     int max_nt;     // tokens per tile
+    int64_t group_tasks;  // tasks over whole groups; one more runs the tail rows, if any
+    int64_t tail;         // rows after the last whole group, stored as in the file
 } pk_job;
 
 static int pk_setup(pk_job *j, int type, const void *packed, int64_t rows, int64_t cols, const float *x, int64_t tokens,
@@ -210,7 +221,34 @@ static int pk_setup(pk_job *j, int type, const void *packed, int64_t rows, int64
     j->out = out;
     j->act = scratch;
     j->astride = (gk_act_row_size(type, cols) + GK_ALIGN - 1) & ~(size_t)(GK_ALIGN - 1);
+    j->tail = rows % layout->rows;
     return j->tile != 0;
+}
+
+/// Tasks for `j` with `chunk` groups each, the tail rows' task included.
+static int64_t pk_tasks(pk_job *j, int64_t chunk) {
+    j->chunk = chunk;
+    j->group_tasks = (j->rows / j->R + chunk - 1) / chunk;
+    return j->group_tasks + (j->tail ? 1 : 0);
+}
+
+/// The rows after the last whole group, in file order, with the path's row-major tile (the
+/// activations are quantized the same way for both).
+static void pk_tail_task(const pk_job *j) {
+    const gk_kernel_table *k = gk_active;
+    const gk_tile_fn tile = gk_tile_for(j->type);
+    const int64_t first = j->rows - j->tail;
+    const size_t ws = gk_row_size(j->type, j->cols);
+    const char *w = (const char *)j->w + (size_t)first / (size_t)j->R * j->gstride;
+    const int mr = j->tokens == 1 ? k->mv_rows : k->mm_rows, mt = j->tokens == 1 ? 1 : k->mm_tokens;
+    for (int64_t t = 0; t < j->tokens; t += mt) {
+        const int nt = (int)(j->tokens - t < mt ? j->tokens - t : mt);
+        for (int64_t r = 0; r < j->tail; r += mr) {
+            const int nr = (int)(j->tail - r < mr ? j->tail - r : mr);
+            tile(j->cols, w + (size_t)r * ws, ws, nr, j->act + (size_t)t * j->astride, j->astride, nt,
+                 j->out + t * j->rows + first + r, (size_t)j->rows);
+        }
+    }
 }
 
 static void pk_quant_task(void *ctx, int64_t t) {
@@ -225,6 +263,10 @@ static void pk_quantize(gk_pool *pool, int threads, pk_job *j) {
 
 static void pk_rows_task(void *ctx, int64_t i) {
     const pk_job *j = ctx;
+    if (i == j->group_tasks) {
+        pk_tail_task(j);
+        return;
+    }
     const int64_t groups = j->rows / j->R;
     const int64_t g0 = i * j->chunk, g1 = g0 + j->chunk < groups ? g0 + j->chunk : groups;
     // Token tiles outside, row groups inside: the chunk's weights stay in L2.
@@ -270,8 +312,7 @@ int gk_matmul_packed3(gk_pool *pool, int type, int64_t cols, const float *x, int
     for (int k = 0; k < count; k++) {
         pk_job *j = &mj.m[k];
         pk_setup(j, type, ps[k], rs[k], cols, x, tokens, os[k], scratch);
-        j->chunk = chunk;
-        mj.first[k + 1] = mj.first[k] + (rs[k] / j->R + chunk - 1) / chunk;
+        mj.first[k + 1] = mj.first[k] + pk_tasks(j, chunk);
     }
     // The input is quantized once for all matrices.
     pk_quantize(pool, threads, &mj.m[0]);
@@ -293,8 +334,7 @@ int gk_matmul_packed(gk_pool *pool, int type, const void *packed, int64_t rows, 
     // About four chunks per thread, so a preempted thread delays only a small part.
     int64_t chunk = groups / ((int64_t)threads * 4);
     if (chunk < 1) chunk = 1;
-    j.chunk = chunk;
-    const int64_t tasks = (groups + chunk - 1) / chunk;
+    const int64_t tasks = pk_tasks(&j, chunk);
     if (threads > 1 && tasks > 1) gk_pool_run(pool, tasks, pk_rows_task, &j);
     else for (int64_t i = 0; i < tasks; i++) pk_rows_task(&j, i);
     return 1;

@@ -6,7 +6,8 @@ import XCTest
 
 /// The interleaved (packed) kernels of every path this CPU runs (AVX-512 VNNI: Q4_0, Q4_1,
 /// Q8_0, Q4_K in 16-row groups; AVX2: those, IQ4_NL, Q5_K and Q6_K in 8-row groups) against the Swift reference, for
-/// every tile width (1…8 tokens and remainders), 1 and 2 threads and extreme patterns.
+/// every tile width (1…8 tokens and remainders), row counts that are not a multiple of the
+/// interleave (the rows after the last group stay in file order), 1 and 2 threads and extreme patterns.
 final class PackedMatMulTests: XCTestCase {
     override func tearDown() {
         Kernels.setPath(Kernels.availablePaths.last!)
@@ -30,7 +31,8 @@ final class PackedMatMulTests: XCTestCase {
         for threads in [1, 2] {
             let pool = ThreadPool(threads: threads)
             for type in [GGMLType.q4_0, .q4_1, .iq4_nl, .q8_0, .q4_K, .q5_K, .q6_K] {
-                let shapes = type.blockSize == 256 ? [(256, 16), (768, 48), (2048, 160), (256, 24)] : [(32, 16), (96, 48), (2048, 160), (64, 24), (32, 8)]
+                let shapes = type.blockSize == 256 ? [(256, 16), (768, 48), (2048, 160), (256, 24), (256, 17), (512, 45)]
+                    : [(32, 16), (96, 48), (2048, 160), (64, 24), (32, 8), (64, 17), (96, 27), (32, 9)]
                 for (columns, rows) in shapes {
                     for (wp, ap) in [(RandomWeights.Pattern.random, RandomWeights.Pattern.random), (.extreme, .extreme), (.zero, .random)] {
                         let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng, pattern: wp)
@@ -61,13 +63,14 @@ final class PackedMatMulTests: XCTestCase {
         return checked
     }
 
-    /// Shapes the packed kernels don't cover are left unpacked, on every path.
+    /// Shapes the packed kernels don't cover (fewer rows than one interleaved group, types
+    /// without a packed tile) are left unpacked, on every path.
     func testUnpackableShapesFallBack() {
         var rng = SeededRandom(seed: 5)
         let pool = ThreadPool(threads: 1)
         for path in Kernels.availablePaths {
             Kernels.setPath(path)
-            for (type, rows) in [(GGMLType.q4_0, 17), (.q8_0, 12), (.q6_K, 20), (.q5_K, 4), (.f16, 32)] {
+            for (type, rows) in [(GGMLType.q4_0, 7), (.q8_0, 5), (.q6_K, 3), (.q5_K, 4), (.f16, 32)] {
                 let columns = 256
                 let w = RandomWeights.make(type, rows: rows, columns: columns, rng: &rng)
                 w.withUnsafeBytes { wb in
