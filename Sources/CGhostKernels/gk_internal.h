@@ -65,6 +65,10 @@ typedef struct {
 extern const gk_pack_layout gk_layout_avx512;
 extern const gk_pack_layout gk_layout_avx2;
 #endif
+#if defined(__aarch64__) || defined(GK_NEON_EMULATE)
+extern const gk_pack_layout gk_layout_neon;     // widening multiplies
+extern const gk_pack_layout gk_layout_neondot;  // sdot by lane
+#endif
 
 /// One implementation of every dispatched kernel.
 typedef struct {

@@ -231,6 +231,7 @@ static void axpy_f16_neon(float alpha, const uint16_t *x, float *y, int64_t n) {
         .mv_rows = 4,                                                                              \
         .mm_rows = 4,                                                                              \
         .mm_tokens = 4,                                                                            \
+        .packed = &gk_layout_##sfx,                                                                \
     };
 
 GK_NEON_TABLE(gk_table_neon, neon)

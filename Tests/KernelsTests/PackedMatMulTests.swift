@@ -5,7 +5,8 @@ import TestSupport
 import XCTest
 
 /// The interleaved (packed) kernels of every path this CPU runs (AVX-512 VNNI: Q4_0, Q4_1,
-/// Q8_0, Q4_K in 16-row groups; AVX2: those, IQ4_NL, Q5_K and Q6_K in 8-row groups) against the Swift reference, for
+/// Q8_0, Q4_K in 16-row groups; AVX2: those, IQ4_NL, Q5_K and Q6_K in 8-row groups; NEON:
+/// Q4_0, Q4_1, IQ4_NL, Q8_0, Q4_K in 4-row groups) against the Swift reference, for
 /// every tile width (1…8 tokens and remainders), row counts that are not a multiple of the
 /// interleave (the rows after the last group stay in file order), 1 and 2 threads and extreme patterns.
 final class PackedMatMulTests: XCTestCase {

@@ -8,6 +8,6 @@ src="$here/../../Sources/CGhostKernels"
 out=${TMPDIR:-/tmp}/ghostchat-kernel-paths
 cd "$src"
 clang -O1 -DGK_NEON_EMULATE -DWITH_X86 -w -I include -I . gk_neon.c gk_portable.c gk_blocks.c gk_dispatch.c \
-    gk_avx2.c gk_avx512.c gk_packed.c gk_packed_avx2.c gk_packed_avx512.c gk_matmul.c gk_pool.c \
+    gk_avx2.c gk_avx512.c gk_packed.c gk_packed_neon.c gk_packed_avx2.c gk_packed_avx512.c gk_matmul.c gk_pool.c \
     "$here/check.c" -lm -lpthread -o "$out"
 "$out"
