@@ -13,18 +13,29 @@
 //         (low nibble = element 4k+j, high nibble = element 16+4k+j of row r)
 //   IQ4_NL: as Q4_0 (the nibbles index gk_iq4nl_values)
 //   Q4_1: fp16 d[R]; fp16 m[R]; u8 q[4][4R] as Q4_0
+//   Q5_0: fp16 d[R]; u32 qh[R] (each row's high bits as in the file); u8 q[4][4R] as Q4_0
+//   Q5_1: fp16 d[R]; fp16 m[R]; u32 qh[R]; u8 q[4][4R] as Q4_0
 //   Q8_0: fp16 d[R]; u8 q[8][4R], q[k][4r+j] = qs_r[4k+j] (+128 where the layout says so)
 //   Q4_K (per 256 columns): fp16 d[R]; fp16 dmin[R]; u8 sc[8][R] (sc[j][r]);
 //         u8 m[4][R][2] (m[i][r] = mins 2i, 2i+1 of row r); u8 q[4][8][4R],
 //         q[c][k][4r+j] = qs_r[32c+4k+j] (low nibble: sub-block 2c, high: 2c+1)
 //   Q5_K (R × 180): Q4_K's layout, then u8 H[8][4R], H[k][4r+j] = qh_r[4k+j] (bit i: the fifth
 //         bit of sub-block i's column 4k+j)
+//   Q2_K (per 256 columns, R × 84): fp16 d[R]; fp16 dmin[R]; u8 P[8][R][2] (P[i][r] = scale
+//         bytes 2i, 2i+1 of row r); u8 Q[2][8][4R], Q[g][m][4r+j] = qs_r[32g+4m+j] (bits 2k:
+//         column 128g+32k+4m+j, of sub-block 8g+2k+(m ≥ 4))
+//   Q3_K (per 256 columns, R × 114): fp16 d[R]; i8 P[8][R][2] (signed scales, 32 subtracted,
+//         paired as Q2_K's); u8 Q[2][8][4R] as Q2_K; u8 H[8][4R], H[m][4r+j] = hmask_r[4m+j]
+//         (bit 4g+k: the high bit of Q[g][m]'s crumb k)
+//   IQ4_XS (per 256 columns, R × 138): fp16 d[R]; i8 sc[8][R] (sub-block scales, 32 already
+//         subtracted); u8 q[8][4][4R], q[ib][k][4r+j] = qs_r[16ib+4k+j] (low nibble: column
+//         32ib+4k+j, high: 32ib+16+4k+j; both index gk_iq4nl_values)
 //   Q6_K (per 256 columns): fp16 d[R]; i8 sc[8][R][2] (sc[m][r] = scales 2m, 2m+1 of row r);
 //         then per half h (128 columns): u8 A[8][4R], B[8][4R], H[8][4R] with
 //         A[l][4r+j] = ql_r[64h+4l+j], B = ql_r[64h+32+4l+j], H = qh_r[32h+4l+j]
 //         (A low/high nibble: columns 128h+4l+j and +64, B: +32 and +96; H bits 2i–2i+1:
 //         the high bits of column 128h+32i+4l+j)
-// The same bytes as the file (Q4_K: 3 % more), so repacking costs about no memory once the
+// The same bytes as the file (Q4_K: 3 % more, Q5_K 2 %, IQ4_XS 1.5 %), so repacking costs about no memory once the
 // file pages are released.
 
 #include "gk_internal.h"
@@ -37,7 +48,11 @@
 static const gk_pack_layout *active_layout(void) { return gk_active->packed; }
 
 static int64_t block_elems(int type) {
-    return type == GK_TYPE_Q4_K || type == GK_TYPE_Q5_K || type == GK_TYPE_Q6_K ? GK_QKK : GK_QK;
+    switch (type) {
+    case GK_TYPE_Q2_K: case GK_TYPE_Q3_K: case GK_TYPE_Q4_K: case GK_TYPE_Q5_K: case GK_TYPE_Q6_K: case GK_TYPE_IQ4_XS:
+        return GK_QKK;
+    default: return GK_QK;
+    }
 }
 
 /// Bytes of one row's block in the packed layout: the file's, except Q4_K, whose 6-bit
@@ -51,6 +66,11 @@ static size_t packed_block_bytes(int type) {
     case GK_TYPE_Q4_K: return 148;
     case GK_TYPE_Q5_K: return 180;
     case GK_TYPE_Q6_K: return sizeof(gk_block_q6_K);
+    case GK_TYPE_IQ4_XS: return 138;
+    case GK_TYPE_Q2_K: return sizeof(gk_block_q2_K);
+    case GK_TYPE_Q3_K: return 114;
+    case GK_TYPE_Q5_0: return sizeof(gk_block_q5_0);
+    case GK_TYPE_Q5_1: return sizeof(gk_block_q5_1);
     default: return 0;
     }
 }
@@ -59,6 +79,8 @@ static size_t file_block_bytes(int type) {
     switch (type) {
     case GK_TYPE_Q4_K: return sizeof(gk_block_q4_K);
     case GK_TYPE_Q5_K: return sizeof(gk_block_q5_K);
+    case GK_TYPE_IQ4_XS: return sizeof(gk_block_iq4_xs);
+    case GK_TYPE_Q3_K: return sizeof(gk_block_q3_K);
     default: return packed_block_bytes(type);
     }
 }
@@ -135,6 +157,45 @@ static void pack_group(const pack_job *j, int64_t g) {
                 }
                 for (int c = 0; c < 4; c++)
                     for (int k = 0; k < 8; k++) memcpy(q + 4 * R * (8 * c + k) + 4 * r, src->qs + 32 * c + 4 * k, 4);
+            } else if (j->type == GK_TYPE_Q2_K || j->type == GK_TYPE_Q3_K) {
+                const int q3 = j->type == GK_TYPE_Q3_K;
+                const gk_block_q2_K *src2 = (const gk_block_q2_K *)row + b;
+                const gk_block_q3_K *src3 = (const gk_block_q3_K *)row + b;
+                uint8_t *pairs = (uint8_t *)out + (q3 ? 2 : 4) * R, *q = pairs + 16 * R, *h = q + 64 * R;
+                if (q3) {
+                    int8_t sc[16];
+                    gk_unpack_scales_q3_K(src3->scales, sc);
+                    memcpy(out + 2 * r, &src3->d, 2);
+                    for (int i = 0; i < 16; i++) pairs[2 * R * (i / 2) + 2 * r + (i & 1)] = (uint8_t)(int8_t)(sc[i] - 32);
+                    for (int m = 0; m < 8; m++) memcpy(h + 4 * R * m + 4 * r, src3->hmask + 4 * m, 4);
+                } else {
+                    memcpy(out + 2 * r, &src2->d, 2);
+                    memcpy(out + 2 * R + 2 * r, &src2->dmin, 2);
+                    for (int i = 0; i < 16; i++) pairs[2 * R * (i / 2) + 2 * r + (i & 1)] = src2->scales[i];
+                }
+                const uint8_t *qs = q3 ? src3->qs : src2->qs;
+                for (int g = 0; g < 2; g++)
+                    for (int m = 0; m < 8; m++) memcpy(q + 4 * R * (8 * g + m) + 4 * r, qs + 32 * g + 4 * m, 4);
+            } else if (j->type == GK_TYPE_IQ4_XS) {
+                const gk_block_iq4_xs *src = (const gk_block_iq4_xs *)row + b;
+                int8_t *sc = (int8_t *)out + 2 * R;
+                uint8_t *q = (uint8_t *)out + 10 * R;
+                memcpy(out + 2 * r, &src->d, 2);
+                for (int ib = 0; ib < 8; ib++) {
+                    sc[R * ib + r] = (int8_t)gk_iq4_xs_scale(src, ib);
+                    for (int k = 0; k < 4; k++) memcpy(q + 4 * R * (4 * ib + k) + 4 * r, src->qs + 16 * ib + 4 * k, 4);
+                }
+            } else if (j->type == GK_TYPE_Q5_0 || j->type == GK_TYPE_Q5_1) {
+                // Q5_1 is Q5_0 with m[R] after d[R].
+                const int q51 = j->type == GK_TYPE_Q5_1;
+                const gk_block_q5_0 *src0 = (const gk_block_q5_0 *)row + b;
+                const gk_block_q5_1 *src1 = (const gk_block_q5_1 *)row + b;
+                const int qh_at = q51 ? 4 * R : 2 * R;
+                memcpy(out + 2 * r, q51 ? &src1->d : &src0->d, 2);
+                if (q51) memcpy(out + 2 * R + 2 * r, &src1->m, 2);
+                memcpy(out + qh_at + 4 * r, q51 ? src1->qh : src0->qh, 4);
+                const uint8_t *qs = q51 ? src1->qs : src0->qs;
+                for (int k = 0; k < 4; k++) memcpy(out + qh_at + 4 * R + 4 * R * k + 4 * r, qs + 4 * k, 4);
             } else if (j->type == GK_TYPE_Q4_1) {
                 const gk_block_q4_1 *src = (const gk_block_q4_1 *)row + b;
                 uint8_t *q = (uint8_t *)out + 4 * R;

@@ -4,7 +4,8 @@
 // 2^15) before one `vpmaddwd` turns them into the 8 rows' block sums, so a 32-column block
 // costs about 20 uops per token for 8 rows (the row-major tile: about 48), and each unpacked
 // weight register serves a tile of up to 4 tokens. Byte layout in gk_packed.c; Q8_0 is
-// stored as is (signed), multiplied as |w| × (a with w's sign). Q4_0, Q4_1, Q8_0, IQ4_NL, Q4_K, Q5_K and Q6_K.
+// stored as is (signed), multiplied as |w| × (a with w's sign). Every block type: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL,
+// IQ4_XS, Q2_K, Q3_K, Q4_K, Q5_K and Q6_K.
 
 #include "gk_internal.h"
 
@@ -26,11 +27,27 @@ GK_INLINE __m256i bcast32(const int8_t *p) {
 /// Prefetch distance in groups' blocks for one token, where the tile reads from memory.
 #define GK_PF_BLOCKS 8
 
-/// Q4_0 (MIN = 0: x = d·(q − 8)) or Q4_1 (MIN = 1: x = d·q + m, its fp16 m[8] after d[8]);
-/// gk_act_q8_0 and gk_act_q8_1 share their layout (d, then −8·Σa or s = d·Σa, then qs).
-GK_INLINE void q4_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT,
-                       const int MIN) {
-    const int BYTES = MIN ? R8 * 20 : R8 * 18, QS = MIN ? 4 * R8 : 2 * R8;
+/// The fifth bits of a Q5_0/Q5_1 register of 4 columns × 8 rows, moved to bit 4 of each byte:
+/// qh holds each row's 32 high bits in its lane; column 4k+j (`upper` = 0) or 16+4k+j
+/// (`upper` = 1) is bit 4k+j or 16+4k+j, i.e. bit 4·(k&1)+j of byte k/2 (+2 for upper).
+GK_INLINE __m256i q5_fifth_bits(__m256i qh, int k, int upper) {
+    const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12,
+                                            0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12);
+    const __m256i idx = _mm256_add_epi8(spread, _mm256_set1_epi8((char)(k / 2 + 2 * upper)));
+    const __m256i bits = _mm256_set1_epi32((k & 1) ? (int)0x80402010u : 0x08040201);
+    const __m256i h = _mm256_and_si256(_mm256_shuffle_epi8(qh, idx), bits);
+    return _mm256_and_si256(_mm256_cmpeq_epi8(h, bits), _mm256_set1_epi8(0x10));
+}
+
+/// Q4_0 (x = d·(q − 8)), Q4_1 (MIN = 1: x = d·q + m, its fp16 m[8] after d[8]), Q5_0
+/// (FIFTH = 1: x = d·(q − 16), each row's 32 high bits after d) and Q5_1 (both). The −8 or −16
+/// comes from the activation's precomputed −8·Σa; gk_act_q8_0 and gk_act_q8_1 share their
+/// layout (d, then −8·Σa or s = d·Σa, then qs). Quants up to 15 let the maddubs of a whole
+/// block add up in int16 (8 · 2 · 15 · 127 < 2^15), up to 31 four of them.
+GK_INLINE void nibble_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT,
+                           const int MIN, const int FIFTH) {
+    const int QH = MIN ? 4 * R8 : 2 * R8, QS = FIFTH ? QH + 4 * R8 : QH, BYTES = QS + 16 * R8;
+    const int K = FIFTH ? 2 : 4;  // register loads per int16 sum
     __m256 acc[NT_MAX];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
@@ -38,23 +55,32 @@ GK_INLINE void q4_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, 
         if (NT == 1) {
             for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + GK_PF_BLOCKS * BYTES + l, _MM_HINT_T0);
         }
+        const __m256i qh = FIFTH ? _mm256_loadu_si256((const __m256i *)(pw + QH)) : _mm256_setzero_si256();
         __m256i s[NT_MAX];
         for (int t = 0; t < NT; t++) s[t] = _mm256_setzero_si256();
-        for (int k = 0; k < 4; k++) {
-            const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + QS + 32 * k));
-            const __m256i lo = _mm256_and_si256(p, m4), hi = _mm256_and_si256(_mm256_srli_epi16(p, 4), m4);
-            for (int t = 0; t < NT; t++) {
-                const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
-                s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(lo, bcast32(ab->qs + 4 * k)));
-                s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(hi, bcast32(ab->qs + 16 + 4 * k)));
+        for (int k0 = 0; k0 < 4; k0 += K) {
+            __m256i s16[NT_MAX];
+            for (int t = 0; t < NT; t++) s16[t] = _mm256_setzero_si256();
+            for (int k = k0; k < k0 + K; k++) {
+                const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + QS + 32 * k));
+                __m256i lo = _mm256_and_si256(p, m4), hi = _mm256_and_si256(_mm256_srli_epi16(p, 4), m4);
+                if (FIFTH) {
+                    lo = _mm256_or_si256(lo, q5_fifth_bits(qh, k, 0));
+                    hi = _mm256_or_si256(hi, q5_fifth_bits(qh, k, 1));
+                }
+                for (int t = 0; t < NT; t++) {
+                    const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
+                    s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(lo, bcast32(ab->qs + 4 * k)));
+                    s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(hi, bcast32(ab->qs + 16 + 4 * k)));
+                }
             }
+            for (int t = 0; t < NT; t++) s[t] = _mm256_add_epi32(s[t], _mm256_madd_epi16(s16[t], ones));
         }
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
         for (int t = 0; t < NT; t++) {
             const gk_act_q8_0 *ab = (const gk_act_q8_0 *)(a + (size_t)t * as) + b;
-            // Q4_0: Σ(q − 8)·a = Σ q·a − 8·Σa, the activation's precomputed offset.
-            __m256i sum = _mm256_madd_epi16(s[t], ones);
-            if (!MIN) sum = _mm256_add_epi32(sum, _mm256_set1_epi32(ab->offset));
+            __m256i sum = s[t];
+            if (!MIN) sum = _mm256_add_epi32(sum, _mm256_set1_epi32(FIFTH ? 2 * ab->offset : ab->offset));
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw, _mm256_broadcast_ss(&ab->d)), acc[t]);
             if (MIN) {
                 const __m256 mw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(pw + 2 * R8)));
@@ -66,11 +92,19 @@ GK_INLINE void q4_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, 
 }
 
 GK_INLINE void q4_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
-    q4_tile(pw, nb, a, as, out, os, NT, 0);
+    nibble_tile(pw, nb, a, as, out, os, NT, 0, 0);
 }
 
 GK_INLINE void q4_1_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
-    q4_tile(pw, nb, a, as, out, os, NT, 1);
+    nibble_tile(pw, nb, a, as, out, os, NT, 1, 0);
+}
+
+GK_INLINE void q5_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    nibble_tile(pw, nb, a, as, out, os, NT, 0, 1);
+}
+
+GK_INLINE void q5_1_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    nibble_tile(pw, nb, a, as, out, os, NT, 1, 1);
 }
 
 GK_INLINE void q8_0_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
@@ -300,6 +334,131 @@ GK_INLINE void iq4_nl_tile(const uint8_t *pw, int64_t nb, const char *a, size_t 
     for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
 }
 
+/// IQ4_XS: IQ4_NL's values in 8 sub-blocks of 32 with a signed 6-bit scale each; the
+/// `vpmaddwd` after each maddubs multiplies by the row's scale (both halves of its lane)
+/// instead of by 1, so the scales cost nothing per token.
+GK_INLINE void iq4_xs_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    enum { BYTES = R8 * 138, SC = 2 * R8, Q = 10 * R8 };
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0x0F), low16 = _mm256_set1_epi32(0xFFFF);
+    const __m256i values = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_iq4nl_values));
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
+        if (NT == 1) {
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
+        }
+        const gk_act_q8_K *ab[NT_MAX];
+        __m256i isum[NT_MAX];
+        for (int t = 0; t < NT; t++) {
+            ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
+            isum[t] = _mm256_setzero_si256();
+        }
+        for (int ib = 0; ib < 8; ib++) {
+            int64_t sc8;
+            memcpy(&sc8, pw + SC + R8 * ib, 8);
+            const __m256i sc32 = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(sc8));
+            const __m256i scale = _mm256_or_si256(_mm256_and_si256(sc32, low16), _mm256_slli_epi32(sc32, 16));
+            for (int k = 0; k < 4; k++) {
+                const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + Q + 32 * (4 * ib + k)));
+                const __m256i lo = _mm256_shuffle_epi8(values, _mm256_and_si256(p, m4));
+                const __m256i hi = _mm256_shuffle_epi8(values, _mm256_and_si256(_mm256_srli_epi16(p, 4), m4));
+                const __m256i lo_abs = _mm256_abs_epi8(lo), hi_abs = _mm256_abs_epi8(hi);
+                for (int t = 0; t < NT; t++) {
+                    const int8_t *q = ab[t]->qs + 32 * ib + 4 * k;
+                    const __m256i pl = _mm256_maddubs_epi16(lo_abs, _mm256_sign_epi8(bcast32(q), lo));
+                    const __m256i ph = _mm256_maddubs_epi16(hi_abs, _mm256_sign_epi8(bcast32(q + 16), hi));
+                    isum[t] = _mm256_add_epi32(isum[t], _mm256_add_epi32(_mm256_madd_epi16(pl, scale), _mm256_madd_epi16(ph, scale)));
+                }
+            }
+        }
+        const __m256 dv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
+        for (int t = 0; t < NT; t++)
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[t]), _mm256_mul_ps(dv, _mm256_broadcast_ss(&ab[t]->d)), acc[t]);
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+/// Q2_K (Q3 = 0: x = d·sc·q − dmin·m, q = 0…3) and Q3_K (Q3 = 1: x = d·(sc − 32)·(q − 4),
+/// q = 0…7 with the hmask bit as bit 2): 16 sub-blocks of 16, step (g, k) covering
+/// sub-blocks 8g+2k (chunks m = 0…3) and 8g+2k+1 (m = 4…7) with the crumbs at bit 2k of
+/// Q[g][m]. Four maddubs add up in int16 (≤ 4 · 2 · 7 · 127); one `vpmaddwd` per sub-block
+/// applies the row's scale. The mins (Q2_K) and the −4 (Q3_K) come from the activation's sums
+/// over 16 (bsums) against the rows' scale pairs.
+GK_INLINE void low_bit_k_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os,
+                              const int NT, const int Q3) {
+    const int BYTES = Q3 ? 114 * R8 : 84 * R8, P = Q3 ? 2 * R8 : 4 * R8, QS = P + 16 * R8, H = QS + 64 * R8;
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m3 = _mm256_set1_epi8(3), bit2 = _mm256_set1_epi8(4), low16 = _mm256_set1_epi32(0xFFFF);
+    const __m256i m15 = _mm256_set1_epi16(15);
+    for (int64_t b = 0; b < nb; b++, pw += BYTES) {
+        if (NT == 1) {
+            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
+        }
+        const gk_act_q8_K *ab[NT_MAX];
+        __m256i isum[NT_MAX], msum[NT_MAX];
+        for (int t = 0; t < NT; t++) {
+            ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
+            isum[t] = msum[t] = _mm256_setzero_si256();
+        }
+        for (int g = 0; g < 2; g++)
+            for (int k = 0; k < 4; k++) {
+                const int i = 4 * g + k;  // the scale pair of sub-blocks 2i, 2i+1
+                const __m256i pair = Q3 ? _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(pw + P + 2 * R8 * i)))
+                                        : _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(pw + P + 2 * R8 * i)));
+                const __m256i sc = Q3 ? pair : _mm256_and_si256(pair, m15);
+                const __m256i sc_lo = _mm256_or_si256(_mm256_and_si256(sc, low16), _mm256_slli_epi32(sc, 16));
+                const __m256i sc_hi = _mm256_or_si256(_mm256_srli_epi32(sc, 16), _mm256_andnot_si256(low16, sc));
+                // Q2_K: the mins, Q3_K: the scales (times −4 below), against the bsums pair.
+                const __m256i against_bsums = Q3 ? sc : _mm256_srli_epi16(pair, 4);
+                __m256i s_lo[NT_MAX], s_hi[NT_MAX];
+                for (int t = 0; t < NT; t++) s_lo[t] = s_hi[t] = _mm256_setzero_si256();
+                for (int m = 0; m < 8; m++) {
+                    const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + QS + 32 * R8 / 8 * (8 * g + m)));
+                    __m256i q = _mm256_and_si256(_mm256_srli_epi16(p, 2 * k), m3);
+                    if (Q3) {
+                        const __m256i h = _mm256_loadu_si256((const __m256i *)(pw + H + 32 * m));
+                        const int bit = 4 * g + k;
+                        const __m256i hb = bit >= 2 ? _mm256_srli_epi16(h, bit - 2) : _mm256_slli_epi16(h, 2 - bit);
+                        q = _mm256_or_si256(q, _mm256_and_si256(hb, bit2));
+                    }
+                    for (int t = 0; t < NT; t++) {
+                        const __m256i d = _mm256_maddubs_epi16(q, bcast32(ab[t]->qs + 128 * g + 32 * k + 4 * m));
+                        if (m < 4) s_lo[t] = _mm256_add_epi16(s_lo[t], d);
+                        else s_hi[t] = _mm256_add_epi16(s_hi[t], d);
+                    }
+                }
+                for (int t = 0; t < NT; t++) {
+                    isum[t] = _mm256_add_epi32(isum[t], _mm256_add_epi32(_mm256_madd_epi16(s_lo[t], sc_lo), _mm256_madd_epi16(s_hi[t], sc_hi)));
+                    int32_t sums;
+                    memcpy(&sums, ab[t]->bsums + 2 * i, 4);
+                    msum[t] = _mm256_add_epi32(msum[t], _mm256_madd_epi16(against_bsums, _mm256_set1_epi32(sums)));
+                }
+            }
+        const __m256 dv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)pw));
+        for (int t = 0; t < NT; t++) {
+            const __m256 ad = _mm256_broadcast_ss(&ab[t]->d);
+            if (Q3) {
+                const __m256i sum = _mm256_sub_epi32(isum[t], _mm256_slli_epi32(msum[t], 2));
+                acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dv, ad), acc[t]);
+            } else {
+                const __m256 dmv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(pw + 2 * R8)));
+                acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[t]), _mm256_mul_ps(dv, ad), acc[t]);
+                acc[t] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(msum[t]), _mm256_mul_ps(dmv, ad), acc[t]);
+            }
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+GK_INLINE void q2_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    low_bit_k_tile(pw, nb, a, as, out, os, NT, 0);
+}
+
+GK_INLINE void q3_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    low_bit_k_tile(pw, nb, a, as, out, os, NT, 1);
+}
+
 #define GK_NT_SWITCH(fn)                                                                           \
     switch (nt) {                                                                                  \
     case 1: fn(pw, nb, a, as, out, os, 1); break;                                                  \
@@ -308,21 +467,22 @@ GK_INLINE void iq4_nl_tile(const uint8_t *pw, int64_t nb, const char *a, size_t 
     default: fn(pw, nb, a, as, out, os, 4); break;                                                 \
     }
 
-static void tile_q4_0_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
-    GK_NT_SWITCH(q4_0_tile)
-}
+/// tile_NAME_r8: the packed tile entry for NAME_tile, specialised per token count.
+#define GK_PACKED_TILE(name)                                                                        \
+    static void tile_##name##_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, \
+                                 size_t os) {                                                       \
+        GK_NT_SWITCH(name##_tile)                                                                   \
+    }
 
-static void tile_q4_1_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
-    GK_NT_SWITCH(q4_1_tile)
-}
-
-static void tile_iq4_nl_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
-    GK_NT_SWITCH(iq4_nl_tile)
-}
-
-static void tile_q8_0_r8(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os) {
-    GK_NT_SWITCH(q8_0_tile)
-}
+GK_PACKED_TILE(q4_0)
+GK_PACKED_TILE(q4_1)
+GK_PACKED_TILE(q5_0)
+GK_PACKED_TILE(q5_1)
+GK_PACKED_TILE(q8_0)
+GK_PACKED_TILE(iq4_nl)
+GK_PACKED_TILE(iq4_xs)
+GK_PACKED_TILE(q2_K)
+GK_PACKED_TILE(q3_K)
 
 #pragma clang attribute pop
 
@@ -333,6 +493,11 @@ static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
     case GK_TYPE_Q8_0: return tile_q8_0_r8;
     case GK_TYPE_Q4_1: return tile_q4_1_r8;
     case GK_TYPE_IQ4_NL: return tile_iq4_nl_r8;
+    case GK_TYPE_IQ4_XS: return tile_iq4_xs_r8;
+    case GK_TYPE_Q5_0: return tile_q5_0_r8;
+    case GK_TYPE_Q5_1: return tile_q5_1_r8;
+    case GK_TYPE_Q2_K: return tile_q2_K_r8;
+    case GK_TYPE_Q3_K: return tile_q3_K_r8;
     case GK_TYPE_Q4_K: *max_nt = 3; return tile_q4_K_r8;
     case GK_TYPE_Q5_K: *max_nt = 3; return tile_q5_K_r8;
     case GK_TYPE_Q6_K: return tile_q6_K_r8;

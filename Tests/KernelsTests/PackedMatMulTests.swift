@@ -5,7 +5,7 @@ import TestSupport
 import XCTest
 
 /// The interleaved (packed) kernels of every path this CPU runs (AVX-512 VNNI: Q4_0, Q4_1,
-/// Q8_0, Q4_K in 16-row groups; AVX2: those, IQ4_NL, Q5_K and Q6_K in 8-row groups; NEON:
+/// Q8_0, Q4_K in 16-row groups; AVX2: every block type in 8-row groups; NEON:
 /// Q4_0, Q4_1, IQ4_NL, Q8_0, Q4_K in 4-row groups) against the Swift reference, for
 /// every tile width (1…8 tokens and remainders), row counts that are not a multiple of the
 /// interleave (the rows after the last group stay in file order), 1 and 2 threads and extreme patterns.
@@ -31,7 +31,7 @@ final class PackedMatMulTests: XCTestCase {
         var checked = 0
         for threads in [1, 2] {
             let pool = ThreadPool(threads: threads)
-            for type in [GGMLType.q4_0, .q4_1, .iq4_nl, .q8_0, .q4_K, .q5_K, .q6_K] {
+            for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_xs] {
                 let shapes = type.blockSize == 256 ? [(256, 16), (768, 48), (2048, 160), (256, 24), (256, 17), (512, 45)]
                     : [(32, 16), (96, 48), (2048, 160), (64, 24), (32, 8), (64, 17), (96, 27), (32, 9)]
                 for (columns, rows) in shapes {
