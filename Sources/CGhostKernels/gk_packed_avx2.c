@@ -26,6 +26,12 @@ GK_INLINE __m256i bcast32(const int8_t *p) {
 
 /// Prefetch distance in groups' blocks for one token, where the tile reads from memory.
 #define GK_PF_BLOCKS 8
+/// Prefetches part `part` of `parts` of the cache lines of the block `ahead` bytes past pw: a
+/// large block's lines spread over its steps instead of issued in one burst.
+GK_INLINE void prefetch_part(const uint8_t *pw, int bytes, int ahead, int part, int parts) {
+    const int lines = (bytes + 63) / 64;
+    for (int l = part * lines / parts; l < (part + 1) * lines / parts; l++) _mm_prefetch((const char *)pw + ahead + 64 * l, _MM_HINT_T0);
+}
 
 /// The fifth bits of a Q5_0/Q5_1 register of 4 columns × 8 rows, moved to bit 4 of each byte:
 /// qh holds each row's 32 high bits in its lane; column 4k+j (`upper` = 0) or 16+4k+j
@@ -150,14 +156,12 @@ GK_INLINE void k_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as, f
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     const __m256i m4 = _mm256_set1_epi8(0x0F), pair = _mm256_set1_epi32(0x10001), bit4 = _mm256_set1_epi8(0x10);
     for (int64_t b = 0; b < nb; b++, pw += BYTES) {
-        if (NT == 1) {
-            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
-        }
         const gk_act_q8_K *ab[NT_MAX];
         for (int t = 0; t < NT; t++) ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
         __m256i isum[NT_MAX];
         for (int t = 0; t < NT; t++) isum[t] = _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
+            if (NT == 1) prefetch_part(pw, BYTES, 2 * BYTES, c, 4);
             // Sub-blocks 2c (low nibbles of q[c]) and 2c+1 (high nibbles): each load serves both.
             const uint8_t *q = pw + Q + 32 * R8 * c;
             int64_t sc8;
@@ -228,9 +232,6 @@ GK_INLINE void q6_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
     for (int64_t b = 0; b < nb; b++, pw += BYTES) {
-        if (NT == 1) {
-            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
-        }
         const gk_act_q8_K *ab[NT_MAX];
         __m256i isum[NT_MAX];
         for (int t = 0; t < NT; t++) {
@@ -240,6 +241,7 @@ GK_INLINE void q6_K_tile(const uint8_t *pw, int64_t nb, const char *a, size_t as
         for (int h = 0; h < 2; h++) {
             const uint8_t *half = pw + QS + 96 * R8 * h;
             for (int i = 0; i < 4; i++) {
+                if (NT == 1) prefetch_part(pw, BYTES, 2 * BYTES, 4 * h + i, 8);
                 // Scales 2m, 2m+1 (m = 4h + i) of each row: sub-blocks of columns 128h+32i+0…15, 16…31.
                 const __m256i pairs = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(pw + SC + 2 * R8 * (4 * h + i))));
                 for (int lh = 0; lh < 2; lh++) {
@@ -344,9 +346,6 @@ GK_INLINE void iq4_xs_tile(const uint8_t *pw, int64_t nb, const char *a, size_t 
     const __m256i m4 = _mm256_set1_epi8(0x0F), low16 = _mm256_set1_epi32(0xFFFF);
     const __m256i values = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_iq4nl_values));
     for (int64_t b = 0; b < nb; b++, pw += BYTES) {
-        if (NT == 1) {
-            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
-        }
         const gk_act_q8_K *ab[NT_MAX];
         __m256i isum[NT_MAX];
         for (int t = 0; t < NT; t++) {
@@ -354,6 +353,7 @@ GK_INLINE void iq4_xs_tile(const uint8_t *pw, int64_t nb, const char *a, size_t 
             isum[t] = _mm256_setzero_si256();
         }
         for (int ib = 0; ib < 8; ib++) {
+            if (NT == 1) prefetch_part(pw, BYTES, 2 * BYTES, ib, 8);
             int64_t sc8;
             memcpy(&sc8, pw + SC + R8 * ib, 8);
             const __m256i sc32 = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(sc8));
@@ -392,9 +392,6 @@ GK_INLINE void low_bit_k_tile(const uint8_t *pw, int64_t nb, const char *a, size
     const __m256i m3 = _mm256_set1_epi8(3), bit2 = _mm256_set1_epi8(4), low16 = _mm256_set1_epi32(0xFFFF);
     const __m256i m15 = _mm256_set1_epi16(15);
     for (int64_t b = 0; b < nb; b++, pw += BYTES) {
-        if (NT == 1) {
-            for (int l = 0; l < BYTES; l += 64) _mm_prefetch((const char *)pw + 2 * BYTES + l, _MM_HINT_T0);
-        }
         const gk_act_q8_K *ab[NT_MAX];
         __m256i isum[NT_MAX], msum[NT_MAX];
         for (int t = 0; t < NT; t++) {
@@ -404,6 +401,7 @@ GK_INLINE void low_bit_k_tile(const uint8_t *pw, int64_t nb, const char *a, size
         for (int g = 0; g < 2; g++)
             for (int k = 0; k < 4; k++) {
                 const int i = 4 * g + k;  // the scale pair of sub-blocks 2i, 2i+1
+                if (NT == 1) prefetch_part(pw, BYTES, 2 * BYTES, i, 8);
                 const __m256i pair = Q3 ? _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(pw + P + 2 * R8 * i)))
                                         : _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(pw + P + 2 * R8 * i)));
                 const __m256i sc = Q3 ? pair : _mm256_and_si256(pair, m15);
