@@ -50,15 +50,15 @@ typedef void (*gk_tile_fn)(int64_t n, const void *w, size_t wstride, int nr, con
 /// quantized activations `as` bytes apart, written to out[t·os + r].
 typedef void (*gk_packed_tile_fn)(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os);
 
-/// A kernel path's interleaved weight layout (see gk_packed.c): groups of `rows` rows whose
+/// A kernel path's interleaved weight layout (see gk_packed.c): per type, groups of rows whose
 /// blocks are stored together, 4 bytes of each row side by side, so one SIMD register holds
 /// the same 4 columns of every row of the group; and the tiles that read it.
 typedef struct {
-    int rows;
     /// Q8_0 quants stored +128 (for unsigned × signed dot instructions) instead of as is.
     int q8_0_biased;
-    /// The tile for `type` and the most tokens it takes, or NULL if the type is not packed.
-    gk_packed_tile_fn (*tile_for)(int type, int *max_nt);
+    /// The tile for `type`, the rows of its groups and the most tokens it takes, or NULL if
+    /// the type is not packed on this path.
+    gk_packed_tile_fn (*tile_for)(int type, int *rows, int *max_nt);
 } gk_pack_layout;
 
 #if defined(__x86_64__)

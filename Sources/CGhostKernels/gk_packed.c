@@ -89,13 +89,13 @@ size_t gk_packed_size(int type, int64_t rows, int64_t cols) {
     // Packed matrices are read by the active path's tiles only: with another path in use (a
     // forced `--kernels`, or a test of that path) they stay in file order.
     const gk_pack_layout *layout = active_layout();
-    int max_nt;
-    if (!layout || !layout->tile_for(type, &max_nt)) return 0;
+    int R, max_nt;
+    if (!layout || !layout->tile_for(type, &R, &max_nt)) return 0;
     const size_t bytes = packed_block_bytes(type);
-    if (!bytes || rows < layout->rows || cols <= 0 || cols % block_elems(type)) return 0;
+    if (!bytes || rows < R || cols <= 0 || cols % block_elems(type)) return 0;
     // Whole groups interleaved, then the rows that do not fill a group (a vocabulary of
     // 32 001, say) as they are in the file, read by the path's row-major tiles.
-    const int64_t nb = cols / block_elems(type), tail = rows % layout->rows;
+    const int64_t nb = cols / block_elems(type), tail = rows % R;
     return bytes * (size_t)(rows - tail) * (size_t)nb + file_block_bytes(type) * (size_t)tail * (size_t)nb;
 }
 
@@ -228,11 +228,13 @@ static void pack_task(void *ctx, int64_t i) {
 int gk_pack(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols, void *dst) {
     if (!gk_packed_size(type, rows, cols)) return 0;
     const gk_pack_layout *layout = active_layout();
-    pack_job j = {type, w, dst, rows, cols, layout->rows, layout->q8_0_biased};
-    const int64_t tasks = (rows / layout->rows + 15) / 16;
+    int R, max_nt;
+    layout->tile_for(type, &R, &max_nt);
+    pack_job j = {type, w, dst, rows, cols, R, layout->q8_0_biased};
+    const int64_t tasks = (rows / R + 15) / 16;
     if (pool) gk_pool_run(pool, tasks, pack_task, &j);
     else for (int64_t i = 0; i < tasks; i++) pack_task(&j, i);
-    const int64_t tail = rows % layout->rows, nb = cols / block_elems(type);
+    const int64_t tail = rows % R, nb = cols / block_elems(type);
     if (tail) {
         const size_t row_bytes = file_block_bytes(type) * (size_t)nb;
         memcpy((char *)dst + packed_block_bytes(type) * (size_t)(rows - tail) * (size_t)nb,
@@ -269,12 +271,11 @@ typedef struct {
 static int pk_setup(pk_job *j, int type, const void *packed, int64_t rows, int64_t cols, const float *x, int64_t tokens,
                     float *out, void *scratch) {
     const gk_pack_layout *layout = active_layout();
-    j->tile = layout->tile_for(type, &j->max_nt);
+    j->tile = layout->tile_for(type, &j->R, &j->max_nt);
     j->type = type;
-    j->R = layout->rows;
     j->w = packed;
     j->nb = cols / block_elems(type);
-    j->gstride = packed_block_bytes(type) * (size_t)layout->rows * (size_t)j->nb;
+    j->gstride = packed_block_bytes(type) * (size_t)j->R * (size_t)j->nb;
     j->rows = rows;
     j->cols = cols;
     j->tokens = tokens;
@@ -282,7 +283,7 @@ static int pk_setup(pk_job *j, int type, const void *packed, int64_t rows, int64
     j->out = out;
     j->act = scratch;
     j->astride = (gk_act_row_size(type, cols) + GK_ALIGN - 1) & ~(size_t)(GK_ALIGN - 1);
-    j->tail = rows % layout->rows;
+    j->tail = rows % j->R;
     return j->tile != 0;
 }
 
@@ -367,14 +368,13 @@ int gk_matmul_packed3(gk_pool *pool, int type, int64_t cols, const float *x, int
     mj.count = count;
     mj.first[0] = 0;
     int64_t total_groups = 0;
-    for (int k = 0; k < count; k++) total_groups += rs[k] / active_layout()->rows;
+    for (int k = 0; k < count; k++) {
+        pk_setup(&mj.m[k], type, ps[k], rs[k], cols, x, tokens, os[k], scratch);
+        total_groups += rs[k] / mj.m[k].R;
+    }
     int64_t chunk = total_groups / ((int64_t)threads * 4);
     if (chunk < 1) chunk = 1;
-    for (int k = 0; k < count; k++) {
-        pk_job *j = &mj.m[k];
-        pk_setup(j, type, ps[k], rs[k], cols, x, tokens, os[k], scratch);
-        mj.first[k + 1] = mj.first[k] + pk_tasks(j, chunk);
-    }
+    for (int k = 0; k < count; k++) mj.first[k + 1] = mj.first[k] + pk_tasks(&mj.m[k], chunk);
     // The input is quantized once for all matrices.
     pk_quantize(pool, threads, &mj.m[0]);
     const int64_t tasks = mj.first[count];

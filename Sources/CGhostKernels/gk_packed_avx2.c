@@ -484,7 +484,8 @@ GK_PACKED_TILE(q3_K)
 
 #pragma clang attribute pop
 
-static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
+static gk_packed_tile_fn tile_for_avx2(int type, int *rows, int *max_nt) {
+    *rows = R8;
     *max_nt = NT_MAX;
     switch (type) {
     case GK_TYPE_Q4_0: return tile_q4_0_r8;
@@ -503,6 +504,6 @@ static gk_packed_tile_fn tile_for_avx2(int type, int *max_nt) {
     }
 }
 
-const gk_pack_layout gk_layout_avx2 = {.rows = R8, .q8_0_biased = 0, .tile_for = tile_for_avx2};
+const gk_pack_layout gk_layout_avx2 = {.q8_0_biased = 0, .tile_for = tile_for_avx2};
 
 #endif

@@ -180,16 +180,19 @@ static void tile_q8_0_packed(const uint8_t *pw, int64_t nb, const char *a, size_
 
 #pragma clang attribute pop
 
-static gk_packed_tile_fn tile_for_avx512(int type, int *max_nt) {
+/// The 16-row VNNI tiles, and the AVX2 path's 8-row tiles (which this CPU runs too) for the
+/// other types: those beat the row-major AVX-512 tiles in both prompt and generation speed.
+static gk_packed_tile_fn tile_for_avx512(int type, int *rows, int *max_nt) {
+    *rows = GK_PK_ROWS;
     switch (type) {
     case GK_TYPE_Q4_0: *max_nt = GK_PK_NT; return tile_q4_0_packed;
     case GK_TYPE_Q8_0: *max_nt = GK_PK_NT; return tile_q8_0_packed;
     case GK_TYPE_Q4_1: *max_nt = GK_PK_NT; return tile_q4_1_packed;
     case GK_TYPE_Q4_K: *max_nt = 4; return tile_q4_K_packed;
-    default: return 0;
+    default: return gk_layout_avx2.tile_for(type, rows, max_nt);
     }
 }
 
-const gk_pack_layout gk_layout_avx512 = {.rows = GK_PK_ROWS, .q8_0_biased = 1, .tile_for = tile_for_avx512};
+const gk_pack_layout gk_layout_avx512 = {.q8_0_biased = 1, .tile_for = tile_for_avx512};
 
 #endif

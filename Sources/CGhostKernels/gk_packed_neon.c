@@ -56,7 +56,7 @@ GK_INLINE int32x4_t gk_dot4_widening(int32x4_t acc, int8x16_t w, int8x16_t b) {
 #pragma clang attribute pop
 #endif
 
-const gk_pack_layout gk_layout_neon = {.rows = R4, .q8_0_biased = 0, .tile_for = tile_for_neon};
-const gk_pack_layout gk_layout_neondot = {.rows = R4, .q8_0_biased = 0, .tile_for = tile_for_neondot};
+const gk_pack_layout gk_layout_neon = {.q8_0_biased = 0, .tile_for = tile_for_neon};
+const gk_pack_layout gk_layout_neondot = {.q8_0_biased = 0, .tile_for = tile_for_neondot};
 
 #endif

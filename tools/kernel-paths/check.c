@@ -42,9 +42,9 @@ static int check_packed(const gk_kernel_table *const *tables, const char *const 
         }
         int checked = 0;
         for (unsigned ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
-            int max_nt;
-            if (!L->tile_for(types[ti], &max_nt)) continue;
-            const int R = L->rows, n = 512, nb = n / elems[ti];
+            int R, max_nt;
+            if (!L->tile_for(types[ti], &R, &max_nt)) continue;
+            const int n = 512, nb = n / elems[ti];
             const int row_counts[] = {R, R + 1, 2 * R + 3, 3 * R - 1, 5 * R};
             for (unsigned rc = 0; rc < sizeof row_counts / sizeof row_counts[0]; rc++) {
                 const int rows = row_counts[rc], toks = 13;

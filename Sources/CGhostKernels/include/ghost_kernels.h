@@ -149,8 +149,8 @@ int gk_matmul(gk_pool *pool, int type, const void *w, int64_t rows, int64_t cols
 /// Bytes of the packed form of a rows × cols matrix of `type`, or 0 when this CPU or shape
 /// has no packed kernel on the active path or fewer rows than one interleaved group (rows past
 /// the last whole group are kept in file order; see gk_packed.c: AVX-512 VNNI packs Q4_0, Q4_1,
-/// Q8_0 and Q4_K in groups of 16 rows, AVX2 every block type in groups of 8, NEON
-/// Q4_0, Q4_1, IQ4_NL, Q8_0 and Q4_K in groups of 4).
+/// Q8_0 and Q4_K in groups of 16 rows and the other types as AVX2 does, AVX2 every block type
+/// in groups of 8, NEON Q4_0, Q4_1, IQ4_NL, Q8_0 and Q4_K in groups of 4).
 size_t gk_packed_size(int type, int64_t rows, int64_t cols);
 /// Repacks `w` (GGUF row-major blocks) into `dst` (gk_packed_size bytes, 64-byte aligned),
 /// spread over `pool` (may be NULL). Returns 0 if not packable.
