@@ -54,85 +54,99 @@ extension LlamaModel {
         let pairs = c.ropeDimensions / 2
         let local = c.architecture.isSlidingWindowLayer(l)
         let (cosTable, sinTable) = local ? (s.localRopeCos, s.localRopeSin) : (s.ropeCos, s.ropeSin)
-        for t in 0..<n {
+        let cache = self.cache
+        forEachToken(n) { t in
             normalize(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), layer.attentionNorm, layer.attentionNormBias)
         }
         Kernels.matmul(layer.query, layer.key, layer.value, input: s.xb.pointer, tokens: n,
                        outputs: s.q.pointer, s.k.pointer, s.v.pointer, pool: pool, scratch: state.scratch)
-        if c.clampQKV > 0 {
-            clamp(s.q.pointer, to: c.clampQKV, count: n * c.qDim)
-            clamp(s.k.pointer, to: c.clampQKV, count: n * c.kvDim)
-            clamp(s.v.pointer, to: c.clampQKV, count: n * c.kvDim)
-        }
-        if let bias = layer.queryBias { addBias(s.q.pointer, bias, rows: n) }
-        if let bias = layer.keyBias { addBias(s.k.pointer, bias, rows: n) }
-        if let bias = layer.valueBias { addBias(s.v.pointer, bias, rows: n) }
-        if let weight = layer.queryNorm {
-            for head in 0..<(n * c.headCount) {
-                let q = s.q.pointer(at: head * c.headDim)
-                rmsNorm(q, q, weight, count: c.headDim, epsilon: c.normEpsilon)
+        // One pass per token from the projections to the cache: clamp, biases, per-head norms,
+        // rope, and K/V rounded to half into their cache rows.
+        forEachToken(n) { t in
+            let q = s.q.pointer(at: t * c.qDim), k = s.k.pointer(at: t * c.kvDim), v = s.v.pointer(at: t * c.kvDim)
+            if c.clampQKV > 0 {
+                clamp(q, to: c.clampQKV, count: c.qDim)
+                clamp(k, to: c.clampQKV, count: c.kvDim)
+                clamp(v, to: c.clampQKV, count: c.kvDim)
             }
-        }
-        if let weight = layer.keyNorm {
-            for head in 0..<(n * c.kvHeadCount) {
-                let k = s.k.pointer(at: head * c.headDim)
-                rmsNorm(k, k, weight, count: c.headDim, epsilon: c.normEpsilon)
+            if let bias = layer.queryBias { addBias(q, bias, rows: 1) }
+            if let bias = layer.keyBias { addBias(k, bias, rows: 1) }
+            if let bias = layer.valueBias { addBias(v, bias, rows: 1) }
+            if let weight = layer.queryNorm {
+                for head in 0..<c.headCount { rmsNorm(q + head * c.headDim, q + head * c.headDim, weight, count: c.headDim, epsilon: c.normEpsilon) }
             }
-        }
-        for t in 0..<n {
+            if let weight = layer.keyNorm {
+                for head in 0..<c.kvHeadCount { rmsNorm(k + head * c.headDim, k + head * c.headDim, weight, count: c.headDim, epsilon: c.normEpsilon) }
+            }
             if !c.architecture.alibi {
                 let cos = cosTable.pointer(at: t * pairs), sin = sinTable.pointer(at: t * pairs)
-                applyRope(s.q.pointer(at: t * c.qDim), heads: c.headCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
-                applyRope(s.k.pointer(at: t * c.kvDim), heads: c.kvHeadCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
+                applyRope(q, heads: c.headCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
+                applyRope(k, heads: c.kvHeadCount, headDim: c.headDim, cos: cos, sin: sin, pairs: pairs, style: c.architecture.ropeStyle)
             }
-            Kernels.toHalf(s.k.pointer(at: t * c.kvDim), cache.key(layer: l, position: start + t), count: c.kvDim)
-            Kernels.toHalf(s.v.pointer(at: t * c.kvDim), cache.value(layer: l, position: start + t), count: c.kvDim)
+            Kernels.toHalf(k, cache.key(layer: l, position: start + t), count: c.kvDim)
+            Kernels.toHalf(v, cache.value(layer: l, position: start + t), count: c.kvDim)
         }
         attend(layer: l, tokens: n, start: start, window: local ? c.slidingWindow : 0)
         matmul(layer.attentionOutput, s.attention.pointer, n, s.projection.pointer)
-        if let weight = layer.postAttentionNorm { normalizeRows(s.projection, weight, tokens: n) }
-        addInPlace(s.x.pointer, s.projection.pointer, count: n * c.dim)
+        addResidual(postNorm: layer.postAttentionNorm, thenNormalize: layer.ffnNorm.map { ($0, layer.ffnNormBias) }, tokens: n)
     }
 
-    /// Each of `n` rows of `dim` floats replaced by its RMS norm times `weight`.
-    private func normalizeRows(_ rows: FloatBuffer, _ weight: [Float], tokens n: Int) {
-        let c = config
-        for t in 0..<n {
-            let row = rows.pointer(at: t * c.dim)
-            rmsNorm(row, row, weight, count: c.dim, epsilon: c.normEpsilon)
+    /// x += post-norm(projection) (without a post-norm, the projection as is) for every
+    /// token, then, when given, xb = norm(x) for the next block: one pass over each row.
+    private func addResidual(postNorm: [Float]?, thenNormalize next: (weight: [Float], bias: [Float]?)?, tokens n: Int) {
+        let c = config, s = state
+        forEachToken(n) { t in
+            let x = s.x.pointer(at: t * c.dim), projection = s.projection.pointer(at: t * c.dim)
+            if let postNorm { rmsNorm(projection, projection, postNorm, count: c.dim, epsilon: c.normEpsilon) }
+            addInPlace(x, projection, count: c.dim)
+            if let next { normalize(s.xb.pointer(at: t * c.dim), x, next.weight, next.bias) }
+        }
+    }
+
+    /// body(t) for every token t of the batch: on the pool in contiguous runs of at least 16
+    /// tokens when the batch has them (a prompt), inline otherwise (generation), where a
+    /// fork-join would cost more than the work.
+    private func forEachToken(_ n: Int, _ body: (Int) -> Void) {
+        let runs = min(state.workers, n / 16)
+        guard runs > 1 else {
+            for t in 0..<n { body(t) }
+            return
+        }
+        pool.parallelFor(runs) { run in
+            for t in (n * run / runs)..<(n * (run + 1) / runs) { body(t) }
         }
     }
 
     /// x += down(act(gate(h)) · up(h)) (then its post-norm), act being SiLU or GELU, where h
-    /// is norm(x); or down(act(up(h))) in ungated networks. With parallel blocks h is the
-    /// attention block's normed input, still in `xb`.
+    /// is norm(x), already in `xb` (the attention block's last pass); or down(act(up(h))) in
+    /// ungated networks. With parallel blocks h is the attention block's normed input.
     private func feedForwardBlock(_ layer: LayerWeights, tokens n: Int) {
         let c = config, s = state
-        if let weight = layer.ffnNorm {
-            for t in 0..<n {
-                normalize(s.xb.pointer(at: t * c.dim), s.x.pointer(at: t * c.dim), weight, layer.ffnNormBias)
-            }
-        }
         let hidden: FloatBuffer
         if let gate = layer.gate {
             Kernels.matmul(gate, layer.up, input: s.xb.pointer, tokens: n,
                            outputs: s.gate.pointer, s.up.pointer, pool: pool, scratch: state.scratch)
-            switch c.architecture.activation {
-            case .silu: swiglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
-            case .geluTanh: geglu(s.gate.pointer, s.up.pointer, count: n * c.ffnDim)
+            forEachToken(n) { t in
+                let g = s.gate.pointer(at: t * c.ffnDim), u = s.up.pointer(at: t * c.ffnDim)
+                switch c.architecture.activation {
+                case .silu: swiglu(g, u, count: c.ffnDim)
+                case .geluTanh: geglu(g, u, count: c.ffnDim)
+                }
             }
             hidden = s.gate
         } else {
             matmul(layer.up, s.xb.pointer, n, s.up.pointer)
-            switch c.architecture.activation {
-            case .silu: silu(s.up.pointer, count: n * c.ffnDim)
-            case .geluTanh: gelu(s.up.pointer, count: n * c.ffnDim)
+            forEachToken(n) { t in
+                let u = s.up.pointer(at: t * c.ffnDim)
+                switch c.architecture.activation {
+                case .silu: silu(u, count: c.ffnDim)
+                case .geluTanh: gelu(u, count: c.ffnDim)
+                }
             }
             hidden = s.up
         }
         matmul(layer.down, hidden.pointer, n, s.projection.pointer)
-        if let weight = layer.postFFNNorm { normalizeRows(s.projection, weight, tokens: n) }
-        addInPlace(s.x.pointer, s.projection.pointer, count: n * c.dim)
+        addResidual(postNorm: layer.postFFNNorm, thenNormalize: nil, tokens: n)
     }
 
     /// out = norm(x) with the architecture's norm: RMSNorm, or LayerNorm with `bias`.
