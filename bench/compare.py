@@ -21,7 +21,8 @@ AVX-512 machine, so all three run the same instruction set.
     (two probes: one stream and four interleaved streams per thread, AVX2 loads unless
     the path is AVX-512), the int8 peak (vpmaddubsw chains on every thread), then per model
     medians with min–max, tg as % of the bandwidth bound (bytes read per token ÷ the
-    better of the two bandwidths) and pp as % of the int8 peak (multiply-adds per token ÷ peak).
+    better of the two bandwidths), pp as % of the int8 peak (multiply-adds per token ÷ peak) and
+    the load times (ghostchat: mapping, checks, repacking; llama.cpp: the Llama() constructor).
 """
 import argparse
 import json
@@ -314,9 +315,11 @@ def main():
         if not os.path.exists(path):
             print(f"{name}: {path} not found, skipped", flush=True)
             continue
-        llm = None
+        llm, lc_load = None, None
         if not args.no_llamacpp:
+            started = time.perf_counter()
             llm = llamacpp_model(path, args.p, args.n, args.t)
+            lc_load = time.perf_counter() - started
             llm.reset()
             llm.eval([1, 2, 3, 4, 5, 6, 7, 8])  # warm-up: pages the weights in
         g = {"pp": [], "tg": [], "load": []}
@@ -335,7 +338,7 @@ def main():
         del llm
         read, macs = model_costs(path, args.n // 2, args.p // 2)
         bound = max(bw1, bw4) * 1e9 / read
-        rows.append((name, kernel, g, lc, ik, bound, macs))
+        rows.append((name, kernel, g, lc, ik, bound, macs, lc_load))
         print(f"{name:18} {kernel:12} pp ghostchat {fmt(g['pp'])} llama.cpp {fmt(lc['pp'])} ik {fmt(ik['pp'])} | "
               f"tg ghostchat {fmt(g['tg'])} llama.cpp {fmt(lc['tg'])} ik {fmt(ik['tg'])} | bound {bound:.1f}",
               flush=True)
@@ -346,9 +349,9 @@ def main():
           f"{peak / 1e9:.0f} G/s")
     print(f"| model | ghostchat path | pp ghostchat | pp llama.cpp | pp ik_llama.cpp | pp vs ik | pp % of int8 peak "
           f"(ghostchat / ik) | tg ghostchat | tg llama.cpp | tg ik_llama.cpp | tg vs ik | tg % of bandwidth bound "
-          f"(ghostchat / ik) | ghostchat load s |")
+          f"(ghostchat / ik) | load s (ghostchat / llama.cpp) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for name, kernel, g, lc, ik, bound, macs in rows:
+    for name, kernel, g, lc, ik, bound, macs, lc_load in rows:
         def pct_peak(xs):
             return f"{100 * med(xs) * macs / peak:.0f} %" if med(xs) else "–"
 
@@ -356,7 +359,8 @@ def main():
             return f"{100 * med(xs) / bound:.0f} %" if med(xs) else "–"
         print(f"| {name} | {kernel} | {fmt(g['pp'])} | {fmt(lc['pp'])} | {fmt(ik['pp'])} | {ratio(g['pp'], ik['pp'])} | "
               f"{pct_peak(g['pp'])} / {pct_peak(ik['pp'])} | {fmt(g['tg'])} | {fmt(lc['tg'])} | {fmt(ik['tg'])} | "
-              f"{ratio(g['tg'], ik['tg'])} | {pct_bound(g['tg'])} / {pct_bound(ik['tg'])} | {med(g['load']):.2f} |")
+              f"{ratio(g['tg'], ik['tg'])} | {pct_bound(g['tg'])} / {pct_bound(ik['tg'])} | {med(g['load']):.2f} / "
+              f"{f'{lc_load:.2f}' if lc_load is not None else '–'} |")
 
 
 if __name__ == "__main__":
