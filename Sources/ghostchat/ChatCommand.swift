@@ -2,6 +2,7 @@ import ArgumentParser
 import Chat
 import ChatLlama
 import Foundation
+import GGUF
 import Llama
 
 /// `ghostchat chat`: a conversation with a persistent system message.
@@ -72,6 +73,7 @@ struct ChatCommand: ParsableCommand {
         let presets = PresetLibrary.standard()
         let config = try UserConfig.load()
         if !plain && TUILauncher.isInteractive {
+            try checkModelFile(config: config)
             let driver = SessionChatDriver(presets: presets) { notice, progress in
                 try makeSession(console: Console(redirect: notice), presets: presets, config: config, progress: progress)
             }
@@ -82,6 +84,16 @@ struct ChatCommand: ParsableCommand {
         let session = try makeSession(console: console, presets: presets, config: config)
         var repl = PlainChat(session: session, presets: presets, console: console)
         repl.run()
+    }
+
+    /// Refuses a model path that is missing or not a GGUF file before the full screen opens,
+    /// so the one-line error lands on the normal terminal with exit status 1 (inside the
+    /// screen it would leave a chat where every message fails). A continued chat names its
+    /// model in the store, which is read later; its model is checked when it loads.
+    func checkModelFile(config: UserConfig) throws {
+        guard resume == nil, load == nil else { return }
+        let choice = try ModelChoice.resolve(flag: model, config: config)
+        _ = try GGUFFile(path: choice.path)
     }
 
     /// Opens the store, loads the model and starts or continues the chat.

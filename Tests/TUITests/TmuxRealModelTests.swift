@@ -101,6 +101,24 @@ final class TmuxRealModelTests: XCTestCase {
         XCTAssertTrue(words.contains("icanon") && words.contains("echo"), screen)
     }
 
+    /// A model path that is not a model, or does not exist, is refused before the screen
+    /// opens: one line on stderr, exit status 1, the terminal as it was.
+    func testBadModelIsRefusedBeforeTheScreenOpens() throws {
+        guard let tmux else { return }
+        let notes = dataDirectory.appendingPathComponent("notes.txt")
+        try "my notes, not a model\n".write(to: notes, atomically: true, encoding: .utf8)
+        let missing = dataDirectory.appendingPathComponent("missing.gguf").path
+        let script = "cd '\(dataDirectory.path)'; for m in '\(notes.path)' '\(missing)'; do "
+            + "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m \"$m\" 2>err.txt; echo EXIT=$?; "
+            + "echo LINES=$(wc -l < err.txt); cat err.txt; done; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 160, rows: 30)
+        let screen = try tmux.waitFor("DONE", because: "ghostchat exits at once, twice")
+        XCTAssertEqual(screen.components(separatedBy: "EXIT=1").count - 1, 2, screen)
+        XCTAssertEqual(screen.components(separatedBy: "LINES=1").count - 1, 2, screen)
+        XCTAssertTrue(screen.contains("not a GGUF file") && screen.contains("no such file"), screen)
+        XCTAssertFalse(screen.contains("● idle") || screen.contains("loading model"), "the full screen never opened: \(screen)")
+    }
+
     /// A damaged database under the full-screen chat: one notice says the chat is kept in
     /// memory and how to keep it; chatting and /save go on.
     func testCorruptDatabaseLeavesTheChatInMemoryWithANotice() throws {
