@@ -52,6 +52,25 @@ final class TmuxEndToEndTests: XCTestCase {
         XCTAssertTrue(switched.split(separator: "\n").first!.contains("system: Speak in French"), "header follows")
     }
 
+    /// /retry after another command's output leaves one Assistant block, the retried one
+    /// (issue 13, item 2: the old reply stayed, and the new one had no You above it).
+    func testRetryAfterACommandReplacesTheReply() throws {
+        try startDemo()
+        try tmux.type("hello")
+        tmux.keys("Enter")
+        try tmux.waitFor("tok/s", because: "the first reply finishes")
+        try tmux.type("/context")
+        tmux.keys("Enter")
+        try tmux.waitFor("eviction at", because: "/context prints its notice")
+        try tmux.type("/retry")
+        tmux.keys("Enter")
+        let screen = try tmux.waitFor("(again)", because: "the retried reply streams in")
+        try tmux.waitFor(because: "the retried reply finishes") { $0.contains("(again)") && $0.contains("● idle") }
+        let final = tmux.capture()
+        XCTAssertEqual(final.components(separatedBy: "Assistant").count - 1, 1, final)
+        XCTAssertTrue(final.contains("eviction at"), "the notice stays: \(screen)")
+    }
+
     func testInterruptWithCtrlCAndKeepChatting() throws {
         try startDemo()
         try tmux.type("tell me something long")

@@ -118,6 +118,17 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.entries.map(\.text), ["Hi there", "Again"])
     }
 
+    /// /retry after another command's output: the old reply goes, the notice stays, and one
+    /// Assistant block follows the user's message (issue 13, item 2).
+    func testRetryAfterANoticeReplacesTheReplyNotTheNotice() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.notice("context: 40/512 tokens")))
+        _ = state.update(.driver(.replyStarted(replacingLast: true)))
+        _ = state.update(.driver(.replyToken("Again")))
+        XCTAssertEqual(state.entries.map(\.text), ["Hi there", "context: 40/512 tokens", "Again"])
+        XCTAssertEqual(state.entries.map(\.kind), [.user, .notice, .assistant])
+    }
+
     func testTabCompletionCyclesCandidates() {
         var state = Fixtures.chat(rows: 10, columns: 60)
         Fixtures.type("/s", &state)

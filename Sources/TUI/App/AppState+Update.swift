@@ -35,8 +35,11 @@ extension AppState {
         case .context(let usage):
             context = usage
         case .replyStarted(let replacingLast):
-            if replacingLast, let last = entries.indices.last, entries[last].kind == .assistant {
-                entries.removeLast()
+            // /retry: the reply being replaced is the last one after the last user message,
+            // even when notices (a /context, a /stats) came after it.
+            if replacingLast {
+                let from = entries.lastIndex(where: { $0.kind == .user }) ?? entries.startIndex
+                if let old = entries[from...].lastIndex(where: { $0.kind == .assistant }) { entries.remove(at: old) }
             }
             entries.append(TranscriptEntry(kind: .assistant, text: ""))
             phase = .generating
