@@ -50,6 +50,9 @@ typedef void (*gk_tile_fn)(int64_t n, const void *w, size_t wstride, int nr, con
 /// quantized activations `as` bytes apart, written to out[t·os + r].
 typedef void (*gk_packed_tile_fn)(const uint8_t *pw, int64_t nb, const char *a, size_t as, int nt, float *out, size_t os);
 
+/// Unpacks a packed group's `nb` blocks into a strip buffer (see gk_pack_layout.strip_for).
+typedef void (*gk_strip_unpack_fn)(const uint8_t *pw, int64_t nb, uint8_t *strip);
+
 /// A kernel path's interleaved weight layout (see gk_packed.c): per type, groups of rows whose
 /// blocks are stored together, 4 bytes of each row side by side, so one SIMD register holds
 /// the same 4 columns of every row of the group; and the tiles that read it.
@@ -59,11 +62,17 @@ typedef struct {
     /// The tile for `type`, the rows of its groups and the most tokens it takes, or NULL if
     /// the type is not packed on this path.
     gk_packed_tile_fn (*tile_for)(int type, int *rows, int *max_nt);
+    /// For types whose quant registers take many operations to assemble, or NULL: the function
+    /// that unpacks a group's `nb` blocks into a strip (`block_bytes` per block) and, in `tile`,
+    /// the tile that reads strips (up to `max_nt` tokens). A batch unpacks each group once for
+    /// all its token tiles.
+    gk_strip_unpack_fn (*strip_for)(int type, size_t *block_bytes, gk_packed_tile_fn *tile, int *max_nt);
 } gk_pack_layout;
 
 #if defined(__x86_64__)
 extern const gk_pack_layout gk_layout_avx512;
 extern const gk_pack_layout gk_layout_avx2;
+gk_strip_unpack_fn gk_strip_for_avx2(int type, size_t *block_bytes, gk_packed_tile_fn *tile, int *max_nt);
 #endif
 #if defined(__aarch64__) || defined(GK_NEON_EMULATE)
 extern const gk_pack_layout gk_layout_neon;     // widening multiplies

@@ -266,7 +266,17 @@ typedef struct {
     int max_nt;     // tokens per tile
     int64_t group_tasks;  // tasks over whole groups; one more runs the tail rows, if any
     int64_t tail;         // rows after the last whole group, stored as in the file
+    gk_strip_unpack_fn unpack;    // batches of this type unpack each group into a strip, or NULL
+    gk_packed_tile_fn strip_tile; // the tile that reads the strip
+    size_t strip_bytes;           // bytes of one group's strip
+    int strip_nt;                 // tokens per strip tile
 } pk_job;
+
+/// Batches of at least this many tokens unpack Q5_K/Q6_K groups into strips.
+#define GK_STRIP_MIN_TOKENS 8
+/// Tokens whose tiles read one unpacked strip before the next group is unpacked: their
+/// activations stay in L2 while the chunk's groups go by.
+#define GK_STRIP_TOKENS 64
 
 static int pk_setup(pk_job *j, int type, const void *packed, int64_t rows, int64_t cols, const float *x, int64_t tokens,
                     float *out, void *scratch) {
@@ -284,6 +294,12 @@ static int pk_setup(pk_job *j, int type, const void *packed, int64_t rows, int64
     j->act = scratch;
     j->astride = (gk_act_row_size(type, cols) + GK_ALIGN - 1) & ~(size_t)(GK_ALIGN - 1);
     j->tail = rows % j->R;
+    j->unpack = 0;
+    size_t block_bytes = 0;
+    if (tokens >= GK_STRIP_MIN_TOKENS && layout->strip_for) {
+        j->unpack = layout->strip_for(type, &block_bytes, &j->strip_tile, &j->strip_nt);
+        j->strip_bytes = block_bytes * (size_t)j->nb;
+    }
     return j->tile != 0;
 }
 
@@ -323,6 +339,42 @@ static void pk_quantize(gk_pool *pool, int threads, pk_job *j) {
     else for (int64_t t = 0; t < j->tokens; t++) pk_quant_task(j, t);
 }
 
+/// This thread's strip buffer of at least `bytes`, or NULL if it cannot be allocated. Pool
+/// threads keep theirs for the process's life (one group's strip: tens of KB).
+static uint8_t *strip_buffer(size_t bytes) {
+    static _Thread_local uint8_t *buffer;
+    static _Thread_local size_t capacity;
+    if (bytes > capacity) {
+        free(buffer);
+        buffer = 0;
+        capacity = 0;
+        void *p;
+        if (posix_memalign(&p, GK_ALIGN, bytes)) return 0;
+        buffer = p;
+        capacity = bytes;
+    }
+    return buffer;
+}
+
+/// Groups g0..<g1 through strips: per block of GK_STRIP_TOKENS tokens, each group is unpacked
+/// once and read by every token tile of the block. Returns 0 if there is no buffer.
+static int pk_strip_rows(const pk_job *j, int64_t g0, int64_t g1) {
+    uint8_t *strip = strip_buffer(j->strip_bytes);
+    if (!strip) return 0;
+    for (int64_t t0 = 0; t0 < j->tokens; t0 += GK_STRIP_TOKENS) {
+        const int64_t t1 = t0 + GK_STRIP_TOKENS < j->tokens ? t0 + GK_STRIP_TOKENS : j->tokens;
+        for (int64_t g = g0; g < g1; g++) {
+            j->unpack(j->w + (size_t)g * j->gstride, j->nb, strip);
+            for (int64_t t = t0; t < t1; t += j->strip_nt) {
+                const int nt = (int)(t1 - t < j->strip_nt ? t1 - t : j->strip_nt);
+                j->strip_tile(strip, j->nb, j->act + (size_t)t * j->astride, j->astride, nt, j->out + t * j->rows + g * j->R,
+                              (size_t)j->rows);
+            }
+        }
+    }
+    return 1;
+}
+
 static void pk_rows_task(void *ctx, int64_t i) {
     const pk_job *j = ctx;
     if (i == j->group_tasks) {
@@ -331,6 +383,7 @@ static void pk_rows_task(void *ctx, int64_t i) {
     }
     const int64_t groups = j->rows / j->R;
     const int64_t g0 = i * j->chunk, g1 = g0 + j->chunk < groups ? g0 + j->chunk : groups;
+    if (j->unpack && pk_strip_rows(j, g0, g1)) return;
     // Token tiles outside, row groups inside: the chunk's weights stay in L2.
     for (int64_t t = 0; t < j->tokens; t += j->max_nt) {
         const int nt = (int)(j->tokens - t < j->max_nt ? j->tokens - t : j->max_nt);

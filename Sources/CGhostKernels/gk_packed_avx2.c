@@ -482,6 +482,125 @@ GK_PACKED_TILE(iq4_xs)
 GK_PACKED_TILE(q2_K)
 GK_PACKED_TILE(q3_K)
 
+// MARK: Strips: Q5_K and Q6_K unpacked once per batch
+//
+// Assembling a Q5_K or Q6_K quant register (two loads, shifts, masks, an or) costs about as
+// much as using it for a tile of 4 tokens. In a batch, each group's blocks are unpacked once
+// into a strip of plain bytes that every token tile of the batch then reads. Per 256 columns
+// (STRIP_BYTES): f32 d[8]; f32 dm[8]; i16 sc[16][8][2] (the scale of 16-column sub-block j
+// of row r, twice); i16 mn[8][8][2] (the mins of sub-blocks 2m and 2m+1 of row r);
+// u8 q[64][32] (q[l][4r+j]: the quant of column 4l+j of row r). x = d·sc·q − dm·mn.
+enum { ST_D = 0, ST_DM = 32, ST_SC = 64, ST_MN = ST_SC + 512, ST_Q = ST_MN + 256, STRIP_BYTES = ST_Q + 2048 };
+
+/// Stores the fp16 values at `src` (8 rows) as f32 at `dst`.
+GK_INLINE void strip_put_f16(const uint8_t *src, uint8_t *dst) {
+    _mm256_storeu_ps((float *)dst, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)src)));
+}
+
+/// Q6_K: quants 0…63 as they are, d = dm, mins 32·scale (the −32).
+static void unpack_q6_K_strip(const uint8_t *pw, int64_t nb, uint8_t *st) {
+    enum { BYTES = R8 * 210, SC = 2 * R8, QS = 18 * R8 };
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
+    for (int64_t b = 0; b < nb; b++, pw += BYTES, st += STRIP_BYTES) {
+        strip_put_f16(pw, st + ST_D);
+        strip_put_f16(pw, st + ST_DM);
+        for (int m = 0; m < 8; m++) {
+            const __m256i pairs = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(pw + SC + 2 * R8 * m)));
+            _mm256_storeu_si256((__m256i *)(st + ST_SC + 32 * (2 * m)), _mm256_shufflehi_epi16(_mm256_shufflelo_epi16(pairs, 0xA0), 0xA0));
+            _mm256_storeu_si256((__m256i *)(st + ST_SC + 32 * (2 * m + 1)), _mm256_shufflehi_epi16(_mm256_shufflelo_epi16(pairs, 0xF5), 0xF5));
+            _mm256_storeu_si256((__m256i *)(st + ST_MN + 32 * m), _mm256_slli_epi16(pairs, 5));
+        }
+        for (int h = 0; h < 2; h++)
+            for (int i = 0; i < 4; i++)
+                for (int l = 0; l < 8; l++)
+                    _mm256_storeu_si256((__m256i *)(st + ST_Q + 32 * (32 * h + 8 * i + l)), q6_unpack(pw + QS + 96 * R8 * h, i, l, m4, m30));
+    }
+}
+
+/// Q5_K: quants 0…31 with the fifth bit in place, the per-32 scales and mins per 16. (Q4_K's
+/// own tile is faster than a strip: its nibbles take two operations to unpack.)
+static void unpack_q5_K_strip(const uint8_t *pw, int64_t nb, uint8_t *st) {
+    enum { BYTES = 180 * R8, SC = 4 * R8, MN = 12 * R8, Q = 20 * R8, H = 148 * R8 };
+    const __m256i m4 = _mm256_set1_epi8(0x0F), bit4 = _mm256_set1_epi8(0x10);
+    for (int64_t b = 0; b < nb; b++, pw += BYTES, st += STRIP_BYTES) {
+        strip_put_f16(pw, st + ST_D);
+        strip_put_f16(pw + 2 * R8, st + ST_DM);
+        for (int jj = 0; jj < 8; jj++)
+            for (int r = 0; r < R8; r++) {
+                const int16_t sc = pw[SC + R8 * jj + r], mn = pw[MN + 2 * R8 * (jj / 2) + 2 * r + (jj & 1)];
+                const int16_t scs[2] = {sc, sc}, mns[2] = {mn, mn};
+                memcpy(st + ST_SC + 32 * (2 * jj) + 4 * r, scs, 4);
+                memcpy(st + ST_SC + 32 * (2 * jj + 1) + 4 * r, scs, 4);
+                memcpy(st + ST_MN + 32 * jj + 4 * r, mns, 4);
+            }
+        for (int c = 0; c < 4; c++)
+            for (int k = 0; k < 8; k++) {
+                const __m256i p = _mm256_loadu_si256((const __m256i *)(pw + Q + 32 * R8 * c + 32 * k));
+                const __m256i h = _mm256_loadu_si256((const __m256i *)(pw + H + 32 * k));
+                const int j = 2 * c;
+                const __m256i hl = j < 4 ? _mm256_slli_epi16(h, 4 - j) : _mm256_srli_epi16(h, j - 4);
+                const __m256i hh = j + 1 < 4 ? _mm256_slli_epi16(h, 3 - j) : _mm256_srli_epi16(h, j - 3);
+                const __m256i lo = _mm256_or_si256(_mm256_and_si256(p, m4), _mm256_and_si256(hl, bit4));
+                const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(p, 4), m4), _mm256_and_si256(hh, bit4));
+                _mm256_storeu_si256((__m256i *)(st + ST_Q + 32 * (16 * c + k)), lo);
+                _mm256_storeu_si256((__m256i *)(st + ST_Q + 32 * (16 * c + 8 + k)), hi);
+            }
+    }
+}
+
+/// The strip tile: per 16-column sub-block, maddubs sums of `PER` quant registers add up in
+/// int16 (Q6_K, q ≤ 63: 2 · 2 · 63 · 127; Q5_K, q ≤ 31: 4 · 2 · 31 · 127) before one
+/// `vpmaddwd` applies the row's scale; the mins come off once per block through bsums.
+GK_INLINE void strip_tile(const uint8_t *st, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT,
+                          const int PER) {
+    __m256 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++, st += STRIP_BYTES) {
+        const gk_act_q8_K *ab[NT_MAX];
+        __m256i isum[NT_MAX];
+        for (int t = 0; t < NT; t++) {
+            ab[t] = (const gk_act_q8_K *)(a + (size_t)t * as) + b;
+            isum[t] = _mm256_setzero_si256();
+        }
+        for (int j = 0; j < 16; j++) {
+            const __m256i sc = _mm256_loadu_si256((const __m256i *)(st + ST_SC + 32 * j));
+            for (int p = 0; p < 4; p += PER) {
+                __m256i s16[NT_MAX];
+                for (int t = 0; t < NT; t++) s16[t] = _mm256_setzero_si256();
+                for (int l = 4 * j + p; l < 4 * j + p + PER; l++) {
+                    const __m256i q = _mm256_loadu_si256((const __m256i *)(st + ST_Q + 32 * l));
+                    for (int t = 0; t < NT; t++) s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(q, bcast32(ab[t]->qs + 4 * l)));
+                }
+                for (int t = 0; t < NT; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s16[t], sc));
+            }
+        }
+        const __m256 dv = _mm256_loadu_ps((const float *)(st + ST_D)), dmv = _mm256_loadu_ps((const float *)(st + ST_DM));
+        for (int t = 0; t < NT; t++) {
+            __m256i corr = _mm256_setzero_si256();
+            for (int m = 0; m < 8; m++) {
+                int32_t sums;
+                memcpy(&sums, ab[t]->bsums + 2 * m, 4);
+                corr = _mm256_add_epi32(corr, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(st + ST_MN + 32 * m)), _mm256_set1_epi32(sums)));
+            }
+            const __m256 ad = _mm256_broadcast_ss(&ab[t]->d);
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[t]), _mm256_mul_ps(dv, ad), acc[t]);
+            acc[t] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(corr), _mm256_mul_ps(dmv, ad), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + (size_t)t * os, acc[t]);
+}
+
+GK_INLINE void strip6_tile(const uint8_t *st, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    strip_tile(st, nb, a, as, out, os, NT, 2);
+}
+
+GK_INLINE void strip5_tile(const uint8_t *st, int64_t nb, const char *a, size_t as, float *out, size_t os, const int NT) {
+    strip_tile(st, nb, a, as, out, os, NT, 4);
+}
+
+GK_PACKED_TILE(strip6)
+GK_PACKED_TILE(strip5)
+
 #pragma clang attribute pop
 
 static gk_packed_tile_fn tile_for_avx2(int type, int *rows, int *max_nt) {
@@ -504,6 +623,16 @@ static gk_packed_tile_fn tile_for_avx2(int type, int *rows, int *max_nt) {
     }
 }
 
-const gk_pack_layout gk_layout_avx2 = {.q8_0_biased = 0, .tile_for = tile_for_avx2};
+gk_strip_unpack_fn gk_strip_for_avx2(int type, size_t *block_bytes, gk_packed_tile_fn *tile, int *max_nt) {
+    *block_bytes = STRIP_BYTES;
+    *max_nt = NT_MAX;
+    switch (type) {
+    case GK_TYPE_Q5_K: *tile = tile_strip5_r8; return unpack_q5_K_strip;
+    case GK_TYPE_Q6_K: *tile = tile_strip6_r8; return unpack_q6_K_strip;
+    default: return 0;
+    }
+}
+
+const gk_pack_layout gk_layout_avx2 = {.q8_0_biased = 0, .tile_for = tile_for_avx2, .strip_for = gk_strip_for_avx2};
 
 #endif

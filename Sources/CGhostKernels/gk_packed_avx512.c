@@ -193,6 +193,13 @@ static gk_packed_tile_fn tile_for_avx512(int type, int *rows, int *max_nt) {
     }
 }
 
-const gk_pack_layout gk_layout_avx512 = {.q8_0_biased = 1, .tile_for = tile_for_avx512};
+/// Strips for the types this path borrows from AVX2 (its 16-row groups have none).
+static gk_strip_unpack_fn strip_for_avx512(int type, size_t *block_bytes, gk_packed_tile_fn *tile, int *max_nt) {
+    int rows;
+    if (!tile_for_avx512(type, &rows, max_nt) || rows != 8) return 0;
+    return gk_strip_for_avx2(type, block_bytes, tile, max_nt);
+}
+
+const gk_pack_layout gk_layout_avx512 = {.q8_0_biased = 1, .tile_for = tile_for_avx512, .strip_for = strip_for_avx512};
 
 #endif
