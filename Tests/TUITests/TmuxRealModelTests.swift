@@ -176,4 +176,36 @@ final class TmuxRealModelTests: XCTestCase {
             tmux = nil
         }
     }
+
+    /// A turn that evicts old exchanges streams its reply into its own Assistant block: the
+    /// eviction notice goes above it, and every reply on screen is the one that was stored.
+    func testAReplyThatEvictsIsShownInFull() throws {
+        guard let tmux else { return }
+        let vocabulary = Self.fixtures.appendingPathComponent("llama2-vocab.gguf").path
+        let model = try ScriptedModel.write(replying: Array("Fine, thanks!".utf8), vocabulary: vocabulary)
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let saved = dataDirectory.appendingPathComponent("evicted.json").path
+        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 96 -n 16 -t 1 --temp 0 --template llama2 --no-store; "
+            + "echo EXIT=$?; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 100, rows: 40)
+        try tmux.waitFor("● idle", because: "the scripted model loads")
+        for (turn, message) in ["first question here", "second question here", "third question here", "fourth question here"].enumerated() {
+            try tmux.type(message)
+            tmux.keys("Enter")
+            try tmux.waitFor(because: "reply \(turn + 1) finishes") { $0.contains(message) && $0.contains("● idle") }
+        }
+        let screen = tmux.capture()
+        XCTAssertTrue(screen.contains("evicted the"), "the turns evicted old exchanges: \(screen)")
+        XCTAssertEqual(screen.components(separatedBy: "Fine, thanks!").count - 1, 4, "every reply is on screen: \(screen)")
+        let afterLast = screen.components(separatedBy: "fourth question here").last ?? ""
+        XCTAssertTrue(afterLast.contains("Fine, thanks!"), "the last reply follows its question: \(screen)")
+        try tmux.type("/save \(saved)")
+        tmux.keys("Enter")
+        try tmux.waitFor("saved", because: "/save writes the chat")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any]
+        let replies = (json?["messages"] as? [[String: Any]] ?? []).filter { ($0["role"] as? String) == "assistant" }
+        XCTAssertEqual(replies.compactMap { $0["content"] as? String }, Array(repeating: "Fine, thanks!", count: 4))
+        tmux.keys("C-d")
+        XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
+    }
 }

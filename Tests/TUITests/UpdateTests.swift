@@ -36,9 +36,10 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(Fixtures.press([.control("c")], &state), [.cancel])
         XCTAssertEqual(state.phase, .stopping)
         XCTAssertTrue(state.entries.last!.interrupted, "marked at once, before the driver answers")
+        // A token already in flight is in the stored reply, so the screen shows it too.
         _ = state.update(.driver(.replyToken(" late")))
         _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 2, tokensPerSecond: 10))))
-        XCTAssertEqual(state.entries.last?.text, "Partial")
+        XCTAssertEqual(state.entries.last?.text, "Partial late")
         XCTAssertEqual(state.phase, .idle)
         XCTAssertEqual(state.lastStats?.interrupted, true)
         // And the chat goes on.
@@ -120,6 +121,36 @@ final class UpdateTests: XCTestCase {
 
     /// /retry after another command's output: the old reply goes, the notice stays, and one
     /// Assistant block follows the user's message (issue 13, item 2).
+    func testNoticesDuringAReplyGoAboveItAndTheReplyKeepsStreaming() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        // What the session sends when this turn evicts old exchanges: after the reply began.
+        _ = state.update(.driver(.evicted(count: 2)))
+        _ = state.update(.driver(.notice("evicted the 1 oldest exchange to make room (1 in all); the system message stays pinned")))
+        _ = state.update(.driver(.replyToken("Still")))
+        _ = state.update(.driver(.error("warning: something")))
+        _ = state.update(.driver(.replyToken(" here")))
+        _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 2, tokensPerSecond: 10))))
+        XCTAssertEqual(state.entries.map(\.kind), [.user, .assistant, .notice, .error, .assistant])
+        XCTAssertEqual(state.entries.last?.text, "Still here")
+        XCTAssertEqual(state.entries.prefix(2).map(\.evicted), [true, true])
+        XCTAssertNil(state.replyEntry)
+        // Afterwards notices go below again.
+        _ = state.update(.driver(.notice("later")))
+        XCTAssertEqual(state.entries.last?.text, "later")
+    }
+
+    func testCtrlCAfterANoticeMarksTheReplyNotTheNotice() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        _ = state.update(.driver(.replyToken("Part")))
+        _ = state.update(.driver(.notice("the context is nearly full")))
+        Fixtures.press([.control("c")], &state)
+        _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 1, tokensPerSecond: 10, interrupted: true))))
+        XCTAssertEqual(state.entries.map(\.interrupted), [false, false, false, true])
+        XCTAssertEqual(state.entries.last?.text, "Part")
+    }
+
     func testRetryAfterANoticeReplacesTheReplyNotTheNotice() {
         var state = Fixtures.chat()
         _ = state.update(.driver(.notice("context: 40/512 tokens")))

@@ -113,9 +113,7 @@ extension AppState {
     mutating func stopReply() -> [Effect] {
         guard phase == .generating else { return [] }
         phase = .stopping
-        if let last = entries.indices.last, entries[last].kind == .assistant {
-            entries[last].interrupted = true
-        }
+        if let index = replyEntry, entries.indices.contains(index) { entries[index].interrupted = true }
         return [.cancel]
     }
 

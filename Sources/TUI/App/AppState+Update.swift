@@ -42,18 +42,20 @@ extension AppState {
                 if let old = entries[from...].lastIndex(where: { $0.kind == .assistant }) { entries.remove(at: old) }
             }
             entries.append(TranscriptEntry(kind: .assistant, text: ""))
+            replyEntry = entries.count - 1
             phase = .generating
             streamingTokens = 0
         case .replyToken(let text):
-            // After a cancel, tokens already in flight are dropped: the user saw "stopped".
-            guard phase == .generating, let last = entries.indices.last, entries[last].kind == .assistant else { return }
-            entries[last].text += text
+            // Tokens that arrive after a cancel are part of the stored reply: shown too.
+            guard isBusy, let index = replyEntry, entries.indices.contains(index) else { return }
+            entries[index].text += text
             streamingTokens += 1
         case .replyFinished(var stats):
             if phase == .stopping { stats.interrupted = true }
-            if stats.interrupted, let last = entries.indices.last, entries[last].kind == .assistant {
-                entries[last].interrupted = true
+            if stats.interrupted, let index = replyEntry, entries.indices.contains(index) {
+                entries[index].interrupted = true
             }
+            replyEntry = nil
             lastStats = stats
             phase = .idle
         case .systemPromptChanged(let prompt):
@@ -68,13 +70,24 @@ extension AppState {
             }
         case .transcript(let list):
             entries = list
+            replyEntry = nil
             scrollTop = nil
         case .notice(let text):
-            entries.append(TranscriptEntry(kind: .notice, text: text))
+            insertAboveReply(TranscriptEntry(kind: .notice, text: text))
         case .error(let text):
-            entries.append(TranscriptEntry(kind: .error, text: text))
+            insertAboveReply(TranscriptEntry(kind: .error, text: text))
             if isLoading { phase = .idle }
         }
+    }
+
+    /// Appends `entry`, or while a reply streams puts it just above the reply.
+    private mutating func insertAboveReply(_ entry: TranscriptEntry) {
+        guard let index = replyEntry, entries.indices.contains(index) else {
+            entries.append(entry)
+            return
+        }
+        entries.insert(entry, at: index)
+        replyEntry = index + 1
     }
 
     /// Rows the conversation pane has now.

@@ -6,7 +6,7 @@ public struct AppState: Equatable, Sendable {
         case loading(progress: Double, label: String)
         case idle
         case generating
-        /// Cancel was requested; tokens still in flight are dropped.
+        /// Cancel was requested; tokens still in flight arrive (they are in the stored reply).
         case stopping
     }
 
@@ -31,6 +31,9 @@ public struct AppState: Equatable, Sendable {
     public var lastStats: ReplyStats?
     /// Tokens of the reply being streamed.
     public var streamingTokens = 0
+    /// The entry the reply being streamed goes to; notices that arrive meanwhile (an
+    /// eviction, a warning) are placed above it, so it stays the one receiving text.
+    public var replyEntry: Int?
     /// Candidates of the last Tab press, shown in the status bar until the next edit.
     public var completions: [String] = []
     public var completionIndex: Int?
