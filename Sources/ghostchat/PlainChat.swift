@@ -75,14 +75,8 @@ struct PlainChat {
     func attach() {
         let console = self.console
         session.onEvent = { event in
-            switch event {
-            case .warning(let text): console.notice("warning: \(text)")
-            case .evicted(let n, let total):
-                console.notice("evicted the \(n) oldest exchange\(n == 1 ? "" : "s") to make room (\(total) evicted in all)")
-            case .evictionAhead: console.notice("the context is nearly full: the next turn will evict the oldest exchange")
-            case .regenerating(let attempt, let reason): console.notice("the reply broke a rule (\(reason)); regenerating (retry \(attempt))")
-            case .systemChanged(let version): console.notice("system message v\(version) applies from the next reply")
-            }
+            if let line = event.notice { console.notice(line) }
+            if case .systemChanged(let version) = event { console.notice("system message v\(version) applies from the next reply") }
         }
     }
 
@@ -131,7 +125,7 @@ struct PlainChat {
                 stream { [session] onText in try session.retry(onText: onText) }
             case .undo:
                 let text = try session.undo()
-                console.notice("took back the last exchange (\"\(text.prefix(40))\")")
+                console.notice(ChatSession.tookBackNotice(text))
             case .clear:
                 session = session.fresh()
                 attach()

@@ -58,18 +58,18 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         chat.onEvent = { [weak self, unowned chat] event in
             guard let self else { return }
             switch event {
-            case .warning(let text): emit(.notice("warning: \(text)"))
-            case .evicted(let exchanges, let total):
-                emit(.evicted(count: exchanges * 2))
-                emit(.notice("evicted the \(exchanges) oldest exchange\(exchanges == 1 ? "" : "s") to make room (\(total) in all); the system message stays pinned"))
-            case .evictionAhead: emit(.notice("the context is nearly full: the next turn will evict the oldest exchange"))
-            case .regenerating(let attempt, let reason):
-                emit(.notice("the reply broke a rule (\(reason)); regenerating (retry \(attempt))"))
-                emit(.replyStarted(replacingLast: true))
+            case .evicted(let exchanges, _): emit(.evicted(count: exchanges * 2))
+            case .promptPlaced(let pinned, let tokens):
+                // The bar shows the placed prompt; the UI adds the reply's tokens as they come.
+                emit(.context(ContextUsage(capacity: chat.engine.contextLength, system: pinned, live: tokens - pinned,
+                                           evictionThreshold: chat.engine.contextLength - chat.reserve)))
             case .systemChanged:
                 emit(.systemPromptChanged(chat.system.text))
                 emit(.header(header(chat)))
+            case .warning, .evictionAhead, .regenerating, .contextFull: break
             }
+            if let line = event.notice { emit(.notice(line)) }
+            if case .regenerating = event { emit(.replyStarted(replacingLast: true)) }
         }
     }
 
@@ -93,7 +93,7 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
                 emit(.notice("the reply still breaks a rule after \(check.violations.count) attempts: \((check.violations.last ?? nil) ?? "")"))
             }
         } catch {
-            emit(.replyFinished(ReplyStats(tokens: 0, tokensPerSecond: 0, interrupted: true)))
+            emit(.replyFinished(ReplyStats(tokens: 0, tokensPerSecond: 0, failed: true)))
             emit(.error("\(error)"))
         }
         emit(.context(usage(session)))
@@ -157,9 +157,9 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
             stream(session, replacingLast: true) { onText in try session.retry(onText: onText) }
         case .undo:
             let text = try session.undo()
-            emit(.transcript(entries(session)))
+            emit(.tookBack)
             emit(.context(usage(session)))
-            emit(.notice("took back the last exchange (\"\(text.prefix(40))\")"))
+            emit(.notice(ChatSession.tookBackNotice(text)))
         case .clear:
             replace(with: session.fresh(), notice: "new chat (same system message and settings)")
         case .sessions:

@@ -49,6 +49,26 @@ final class ContextPolicyTests: XCTestCase {
         XCTAssertEqual(replies[0], replies[1])
     }
 
+    /// A reply longer than the room left stops where its finished exchange (with the
+    /// template's end of turn) still fits, says so, and the next turn evicts as usual.
+    func testAReplyThatFillsTheContextStopsInsideIt() throws {
+        let (session, _) = try makeSession(context: 96, replyLength: nil, maxReply: 80)
+        var events: [SessionEvent] = []
+        session.onEvent = { events.append($0) }
+        for turn in 0..<3 {
+            events.removeAll()
+            try session.reply(to: "tell me everything, turn \(turn)")
+            let report = session.contextReport()
+            XCTAssertEqual(session.lastStats?.stop, "context-full", "turn \(turn)")
+            XCTAssertTrue(events.contains(.contextFull(contextLength: 96)), "turn \(turn): \(events)")
+            XCTAssertGreaterThanOrEqual(report.freeTokens, 0, "turn \(turn): \(report.summary)")
+            XCTAssertLessThanOrEqual(report.cachedTokens, 96)
+            XCTAssertTrue(events.contains { if case .promptPlaced(let pinned, let tokens) = $0 { return pinned > 0 && tokens > pinned }; return false })
+        }
+        XCTAssertEqual(SessionEvent.contextFull(contextLength: 96).notice,
+                       "the reply stopped: the 96-token context is full (the next message evicts the oldest exchanges)")
+    }
+
     func testEvictionKeepsPinnedPrefixAndWholeExchanges() throws {
         let (session, engine) = try makeSession(context: 128)
         let pinned = session.planner.pinnedTokens(system: session.system.text)

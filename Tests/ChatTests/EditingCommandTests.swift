@@ -29,6 +29,19 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertTrue(seen.contains("third"))
     }
 
+    /// A message too long for the context got no reply; /undo takes back that message, not
+    /// the exchange before it.
+    func testUndoAfterAMessageTooLongTakesBackOnlyThatMessage() throws {
+        let (session, _) = try makeSession(context: 64)
+        try session.reply(to: "first")
+        XCTAssertThrowsError(try session.reply(to: String(repeating: "very long words ", count: 40)))
+        XCTAssertEqual(try session.undo(), String(repeating: "very long words ", count: 40))
+        XCTAssertEqual(session.exchanges().map(\.exchange.user), ["first"])
+        XCTAssertEqual(session.transcript.messages.filter(\.isWithdrawn).count, 1)
+        XCTAssertEqual(try session.undo(), "first")
+        XCTAssertThrowsError(try session.undo())
+    }
+
     func testUndoWithNothingToUndoIsAnError() throws {
         let (session, _) = try makeSession()
         XCTAssertThrowsError(try session.undo())

@@ -208,4 +208,37 @@ final class TmuxRealModelTests: XCTestCase {
         tmux.keys("C-d")
         XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
     }
+
+    /// A reply longer than the context stops inside it and says so: the bar and /context
+    /// never show more than the capacity, and the next message still gets a reply.
+    func testAReplyThatFillsTheContextStopsAtItsEnd() throws {
+        guard let tmux else { return }
+        let vocabulary = Self.fixtures.appendingPathComponent("llama2-vocab.gguf").path
+        let model = try ScriptedModel.write(replying: Array("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP".utf8), vocabulary: vocabulary)
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 48 -n 40 -t 1 --temp 0 --template llama2 --no-store; "
+            + "echo EXIT=$?; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 120, rows: 40)
+        try tmux.waitFor("● idle", because: "the scripted model loads")
+        for message in ["first question", "second question"] {
+            try tmux.type(message)
+            tmux.keys("Enter")
+            let screen = try tmux.waitFor(because: "the reply to \(message) stops") { $0.contains(message) && $0.contains("● idle") }
+            let flat = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            XCTAssertTrue(flat.contains("the 48-token context is full"), "the stop is explained: \(screen)")
+            let used = screen.split(separator: "\n").last { $0.contains("/48") }.flatMap { line in
+                line.split(separator: " ").first { $0.hasSuffix("/48") }.flatMap { Int($0.dropLast(3)) }
+            }
+            XCTAssertNotNil(used, screen)
+            XCTAssertLessThanOrEqual(used ?? 99, 48, "the bar never passes the capacity: \(screen)")
+        }
+        try tmux.type("/context")
+        tmux.keys("Enter")
+        let report = try tmux.waitFor("free:", because: "/context reports the window")
+        let free = report.components(separatedBy: "free: ").last.flatMap { Int($0.prefix { $0.isNumber || $0 == "-" }) }
+        XCTAssertNotNil(free, report)
+        XCTAssertGreaterThanOrEqual(free ?? -1, 0, report)
+        tmux.keys("C-d")
+        XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
+    }
 }

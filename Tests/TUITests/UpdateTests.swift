@@ -131,8 +131,9 @@ final class UpdateTests: XCTestCase {
         _ = state.update(.driver(.error("warning: something")))
         _ = state.update(.driver(.replyToken(" here")))
         _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 2, tokensPerSecond: 10))))
-        XCTAssertEqual(state.entries.map(\.kind), [.user, .assistant, .notice, .error, .assistant])
-        XCTAssertEqual(state.entries.last?.text, "Still here")
+        // The eviction (before any text) reads above the reply, the warning (after) below it.
+        XCTAssertEqual(state.entries.map(\.kind), [.user, .assistant, .notice, .assistant, .error])
+        XCTAssertEqual(state.entries[3].text, "Still here")
         XCTAssertEqual(state.entries.prefix(2).map(\.evicted), [true, true])
         XCTAssertNil(state.replyEntry)
         // Afterwards notices go below again.
@@ -147,8 +148,37 @@ final class UpdateTests: XCTestCase {
         _ = state.update(.driver(.notice("the context is nearly full")))
         Fixtures.press([.control("c")], &state)
         _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 1, tokensPerSecond: 10, interrupted: true))))
-        XCTAssertEqual(state.entries.map(\.interrupted), [false, false, false, true])
-        XCTAssertEqual(state.entries.last?.text, "Part")
+        XCTAssertEqual(state.entries.map(\.interrupted), [false, false, true, false])
+        XCTAssertEqual(state.entries[2].text, "Part")
+    }
+
+    /// A message that could not be sent leaves no empty, "interrupted" reply behind.
+    func testAFailedReplyLeavesNoEmptyBlock() {
+        var state = Fixtures.chat()
+        Fixtures.type("a very long message", &state)
+        Fixtures.press([.enter], &state)
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 0, tokensPerSecond: 0, failed: true))))
+        _ = state.update(.driver(.error("the message is too long")))
+        XCTAssertEqual(state.entries.map(\.kind), [.user, .assistant, .user, .error])
+        XCTAssertFalse(state.entries.contains { $0.interrupted })
+        XCTAssertEqual(state.phase, .idle)
+    }
+
+    /// /undo takes back the last user message and its reply; notices stay where they were.
+    func testTookBackRemovesTheLastExchangeOnly() {
+        var state = Fixtures.chat()
+        _ = state.update(.driver(.notice("context: 40/512 tokens")))
+        state.entries.append(TranscriptEntry(kind: .user, text: "second"))
+        _ = state.update(.driver(.notice("evicted one")))
+        state.entries.append(TranscriptEntry(kind: .assistant, text: "reply"))
+        _ = state.update(.driver(.tookBack))
+        XCTAssertEqual(state.entries.map(\.text), ["Hi there", "Hello! How can I help you today?", "context: 40/512 tokens", "evicted one"])
+        // A message with no reply: only it goes.
+        state.entries.append(TranscriptEntry(kind: .user, text: "too long"))
+        state.entries.append(TranscriptEntry(kind: .error, text: "the message is too long"))
+        _ = state.update(.driver(.tookBack))
+        XCTAssertEqual(state.entries.map(\.text), ["Hi there", "Hello! How can I help you today?", "context: 40/512 tokens", "evicted one", "the message is too long"])
     }
 
     func testRetryAfterANoticeReplacesTheReplyNotTheNotice() {

@@ -89,7 +89,8 @@ final class ViewTests: XCTestCase {
         _ = state.update(.driver(.replyToken("Bon")))
         _ = state.update(.driver(.replyToken("jour")))
         let screen = AppView.render(state)
-        XCTAssertEqual(screen.rowText(6), " ⠋ generating (Esc stops) │ ctx ████▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓ 340/2048 │ 2 tok │ F1 help".replacingOccurrences(of: "████▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓", with: bar(ContextUsage(capacity: 2048, system: 40, live: 300), 20)))
+        // The reply's tokens count in the bar as they stream (340 placed + 2).
+        XCTAssertEqual(screen.rowText(6), " ⠋ generating (Esc stops) │ ctx ████▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓ 342/2048 │ 2 tok │ F1 help".replacingOccurrences(of: "████▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓", with: bar(ContextUsage(capacity: 2048, system: 40, live: 302), 20)))
         XCTAssertTrue(screen.text.contains("  Bonjour▍"), "streaming cursor after the partial reply")
     }
 

@@ -1,18 +1,28 @@
 import Foundation
 
 extension ChatSession {
-    /// Takes back the latest exchange: both messages stay in the transcript, marked
-    /// withdrawn, and leave the model's context. Returns the user's text (a front end can put
-    /// it back in the editor).
+    /// Takes back the latest user message and its reply, if it got one (a message too long
+    /// for the context did not): they stay in the transcript, marked withdrawn, and leave the
+    /// model's context. Returns the user's text (a front end can put it back in the editor).
     @discardableResult
     public func undo() throws -> String {
-        guard let last = exchanges().last else { throw ChatError("nothing to undo") }
-        for index in [last.user, last.assistant] {
+        let messages = transcript.messages
+        func live(_ i: Int, _ role: ChatRole) -> Bool {
+            messages[i].kind == .message && messages[i].role == role && !messages[i].isWithdrawn
+        }
+        guard let user = messages.indices.last(where: { live($0, .user) }) else { throw ChatError("nothing to undo") }
+        let reply = messages.indices[(user + 1)...].first { live($0, .assistant) }
+        for index in [user] + (reply.map { [$0] } ?? []) {
             transcript.messages[index].withdrawn = true
             persist(messageAt: index)
         }
         persistMetadata()
-        return transcript.messages[last.user].content
+        return messages[user].content
+    }
+
+    /// What a front end says after `undo()` took back `text`.
+    public static func tookBackNotice(_ text: String) -> String {
+        "took back \"\(text.prefix(40))\" and its reply, if any"
     }
 
     /// Generates the latest reply again. The old exchange is withdrawn (kept for the record)

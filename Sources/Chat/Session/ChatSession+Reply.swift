@@ -51,6 +51,7 @@ extension ChatSession {
         stats.evictedExchanges = plan.newlyEvicted.count
         stats.contextTokens = plan.tokens.count
         (stats.cacheHit, stats.evaluated) = try load(plan.tokens)
+        emit(.promptPlaced(pinned: plan.pinnedCount, tokens: plan.tokens.count))
         let replyIndex = replyCount
         contextLog?.record(turn: replyIndex + 1, plan: plan, stats: stats, systemVersion: systemVersion)
 
@@ -90,6 +91,7 @@ extension ChatSession {
         transcript.messages.append(reply)
         persist(messageAt: transcript.messages.count - 1)
         persistMetadata()
+        if generation.stop == "context-full" { emit(.contextFull(contextLength: engine.contextLength)) }
         if contextReport().evictionAhead { emit(.evictionAhead) }
         return ReplyResult(text: generation.text, stats: stats, interrupted: generation.interrupted, check: checkOutcome)
     }
@@ -143,6 +145,9 @@ extension ChatSession {
         var atStart = true
         var stopText = StopTextFilter(stops: renderer.template.stopTexts)
         var result = Generation()
+        // The finished exchange (prompt, reply, the template's end of turn) must fit the
+        // context, or the next turn's rendering of it would not.
+        let room = engine.contextLength - renderer.tokens(for: renderer.template.replyEndParts).count
         func show(_ text: String) {
             var piece = text
             if atStart {
@@ -159,11 +164,12 @@ extension ChatSession {
             if cancellation.isCancelled { result.interrupted = true; result.stop = "interrupted"; break }
             let token = engine.sample()
             if stops.contains(token) { result.stop = "eos"; break }
+            guard cachedTokens.count < room else { result.stop = "context-full"; break }
             result.tokens.append(token)
             emitText(decoder.append(token))
             if stopText.stopped { result.stop = "eos"; break }
             if limit >= 0 && result.tokens.count >= limit { result.stop = "limit"; break }
-            guard cachedTokens.count < engine.contextLength else { result.stop = "context-full"; break }
+            guard cachedTokens.count + 1 < room else { result.stop = "context-full"; break }
             if cancellation.isCancelled { result.interrupted = true; result.stop = "interrupted"; break }
             try engine.evaluate([token])
             cachedTokens.append(token)

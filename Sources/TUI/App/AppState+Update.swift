@@ -51,9 +51,15 @@ extension AppState {
             entries[index].text += text
             streamingTokens += 1
         case .replyFinished(var stats):
-            if phase == .stopping { stats.interrupted = true }
-            if stats.interrupted, let index = replyEntry, entries.indices.contains(index) {
-                entries[index].interrupted = true
+            if let index = replyEntry, entries.indices.contains(index) {
+                if stats.failed && entries[index].text.isEmpty {
+                    entries.remove(at: index)
+                } else if stats.interrupted || phase == .stopping {
+                    stats.interrupted = true
+                    entries[index].interrupted = true
+                }
+            } else if phase == .stopping {
+                stats.interrupted = true
             }
             replyEntry = nil
             lastStats = stats
@@ -72,6 +78,11 @@ extension AppState {
             entries = list
             replyEntry = nil
             scrollTop = nil
+        case .tookBack:
+            if let user = entries.lastIndex(where: { $0.kind == .user }) {
+                if let reply = entries[(user + 1)...].firstIndex(where: { $0.kind == .assistant }) { entries.remove(at: reply) }
+                entries.remove(at: user)
+            }
         case .notice(let text):
             insertAboveReply(TranscriptEntry(kind: .notice, text: text))
         case .error(let text):
@@ -80,9 +91,10 @@ extension AppState {
         }
     }
 
-    /// Appends `entry`, or while a reply streams puts it just above the reply.
+    /// Appends `entry`, or puts it just above a reply that has begun but shown no text yet
+    /// (what happened before the reply, such as an eviction, reads in order).
     private mutating func insertAboveReply(_ entry: TranscriptEntry) {
-        guard let index = replyEntry, entries.indices.contains(index) else {
+        guard let index = replyEntry, entries.indices.contains(index), entries[index].text.isEmpty else {
             entries.append(entry)
             return
         }

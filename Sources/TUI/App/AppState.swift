@@ -31,8 +31,8 @@ public struct AppState: Equatable, Sendable {
     public var lastStats: ReplyStats?
     /// Tokens of the reply being streamed.
     public var streamingTokens = 0
-    /// The entry the reply being streamed goes to; notices that arrive meanwhile (an
-    /// eviction, a warning) are placed above it, so it stays the one receiving text.
+    /// The entry the reply being streamed goes to, wherever notices that arrive meanwhile
+    /// (an eviction before its first token, a warning after) are placed.
     public var replyEntry: Int?
     /// Candidates of the last Tab press, shown in the status bar until the next edit.
     public var completions: [String] = []
@@ -58,6 +58,14 @@ public struct AppState: Equatable, Sendable {
     }
 
     public var isBusy: Bool { phase == .generating || phase == .stopping }
+
+    /// The context as the status bar shows it: while a reply streams, its tokens so far count
+    /// as live (the driver reports the placed prompt when the reply starts).
+    public var shownContext: ContextUsage {
+        var usage = context
+        if isBusy { usage.live += streamingTokens }
+        return usage
+    }
     public var isLoading: Bool {
         if case .loading = phase { return true }
         return false

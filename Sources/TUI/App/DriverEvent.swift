@@ -15,8 +15,10 @@ public enum DriverEvent: Equatable, Sendable {
     case systemPromptChanged(String)
     /// The oldest `count` live turns were evicted from the context (greyed in the pane).
     case evicted(count: Int)
-    /// The driver replaced the whole conversation (`/load`, `/clear`, `/undo`).
+    /// The driver replaced the whole conversation (`/load`, `/clear`).
     case transcript([TranscriptEntry])
+    /// `/undo`: the last user message and its reply, if any, were taken back (notices stay).
+    case tookBack
     /// A line of command output or information.
     case notice(String)
     case error(String)
@@ -69,10 +71,14 @@ public struct ReplyStats: Equatable, Sendable {
     public var tokens: Int
     public var tokensPerSecond: Double
     public var interrupted: Bool
+    /// No reply was made (the message did not fit, the engine failed): an empty reply block
+    /// is removed rather than shown as interrupted.
+    public var failed: Bool
 
-    public init(tokens: Int, tokensPerSecond: Double, interrupted: Bool = false) {
+    public init(tokens: Int, tokensPerSecond: Double, interrupted: Bool = false, failed: Bool = false) {
         self.tokens = tokens
         self.tokensPerSecond = tokensPerSecond
         self.interrupted = interrupted
+        self.failed = failed
     }
 }

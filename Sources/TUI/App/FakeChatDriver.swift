@@ -137,9 +137,8 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
             lock.lock()
             if turns.last?.kind == .assistant { turns.removeLast() }
             if turns.last?.kind == .user { turns.removeLast() }
-            let remaining = turns
             lock.unlock()
-            emit(.transcript(remaining))
+            emit(.tookBack)
             emit(.context(usage()))
         case "retry":
             lock.lock()
