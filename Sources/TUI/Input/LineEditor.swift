@@ -20,10 +20,25 @@ public struct LineEditor: Equatable, Sendable {
         cursor = characters.count
     }
 
+    /// Inserts `text` at the cursor. Keys arrive one scalar at a time, so a ZWJ, a skin tone,
+    /// the second regional indicator or a combining accent must join the cluster before it:
+    /// the text around the cursor is segmented again, and the cursor lands after the last
+    /// cluster that holds inserted scalars.
     public mutating func insert(_ text: String) {
-        let new = Array(text)
-        characters.insert(contentsOf: new, at: cursor)
-        cursor += new.count
+        guard !text.isEmpty else { return }
+        // Clusters never join across a newline, so only the current line is segmented again.
+        let start = lineStart(of: cursor), end = lineEnd(of: cursor)
+        let before = String(characters[start..<cursor]) + text
+        let line = Array(before + String(characters[cursor..<end]))
+        characters.replaceSubrange(start..<end, with: line)
+        // The cursor goes after the cluster that holds the last inserted scalar.
+        var scalars = 0, index = 0
+        let target = before.unicodeScalars.count
+        while index < line.count && scalars < target {
+            scalars += line[index].unicodeScalars.count
+            index += 1
+        }
+        cursor = start + index
     }
 
     public mutating func backspace() {
