@@ -45,6 +45,8 @@ let package = Package(
         ),
         // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
         .target(name: "TUI", dependencies: ["CNcurses"]),
+        // The full screen over the session manager: the driver and the command table's mapping.
+        .target(name: "ChatTUI", dependencies: ["Chat", "TUI"]),
         // Session manager: chat templates, system presets, the context policy, transcripts.
         // Depends only on the tokenizer and an engine protocol, so it builds and tests
         // without the inference engine.
@@ -62,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama", "Chat", "ChatLlama", "TUI", "Tokenizer", "GGUF", "Kernels",
+                "Llama", "Chat", "ChatLlama", "ChatTUI", "TUI", "Tokenizer", "GGUF", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,7 +79,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"], exclude: ["Fixtures"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
-        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI"]),
+        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "ChatTUI", "Chat"]),
         .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chat
 import ChatLlama
+import ChatTUI
 import Foundation
 import GGUF
 import Llama
@@ -179,10 +180,5 @@ struct ChatCommand: ParsableCommand {
         return session
     }
 
-    static func readTranscript(_ path: String) throws -> Transcript {
-        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw ChatError("cannot read \(path): \(error.localizedDescription)") }
-        do { return try Transcript.decode(json: data) } catch { throw ChatError("\(path): \(error)") }
-    }
+    static func readTranscript(_ path: String) throws -> Transcript { try Transcript.read(path: path) }
 }

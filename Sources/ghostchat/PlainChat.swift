@@ -80,62 +80,21 @@ struct PlainChat {
         }
     }
 
+    /// Runs a command through the session's shared implementation and prints its outcome.
     mutating func perform(_ command: SlashCommand) {
         do {
-            switch command {
+            switch try session.perform(command, presets: presets) {
+            case .notice(let text): console.notice(text)
+            case .changed: break
+            case .replaced(let chat, let notice):
+                session = chat
+                attach()
+                for warning in chat.setupWarnings { console.notice("warning: \(warning)") }
+                console.notice(notice)
+            case .tookBack(let text): console.notice(ChatSession.tookBackNotice(text))
+            case .retry: stream { [session] onText in try session.retry(onText: onText) }
             case .help: console.notice("commands:\n" + SlashCommand.helpText)
-            case .system(let text):
-                try session.setSystem(SystemPrompt(text: text))
-            case .preset(let spec):
-                try session.setSystem(SystemPrompt(custom: nil, presets: try presets.resolve(spec)))
-            case .reinforce(let on):
-                session.setReinforce(on)
-                console.notice("reinforcement \(on ? "on" : "off")" + (on && session.system.terse.isEmpty ? " (the system message is empty: nothing to reinforce)" : ""))
-            case .check(let on, let retries):
-                session.setCheck(on, retries: retries)
-                let rules = session.system.rules
-                console.notice("checking \(on ? "on" : "off")" + (on ? (rules.isEmpty ? " (the system message has no checkable rule)" : ": \(rules.map(\.description).joined(separator: ", ")), up to \(session.metadata.checkRetries) retries") : ""))
-            case .context:
-                console.notice(session.contextReport().summary)
-            case .stats:
-                guard let s = session.lastStats else { console.notice("no reply yet"); break }
-                console.notice("last reply: \(s.evaluated) tokens evaluated, \(s.cacheHit) reused from the cache, \(s.generated) generated, \(s.evictedExchanges) exchanges evicted, \(s.attempts) attempt(s), stopped: \(s.stop)")
-            case .save(let path):
-                let target = path ?? "ghostchat-\(session.id.prefix(8)).json"
-                try session.save(to: target)
-                console.notice("saved \(target)")
-            case .load(let path):
-                let transcript = try ChatCommand.readTranscript(path)
-                let loaded = try ChatSession(engine: session.engine, transcript: transcript, store: session.store, newID: true)
-                loaded.contextLog = session.contextLog
-                session = loaded
-                attach()
-                for warning in loaded.setupWarnings { console.notice("warning: \(warning)") }
-                console.notice("loaded \(path) as chat \(loaded.id) (\(transcript.messages.filter { $0.role != .system }.count) messages)")
-            case .template(let name):
-                guard let template = TemplateName(argument: name) else {
-                    throw ChatError("unknown template '\(name)' (one of: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
-                session.setTemplate(template)
-                console.notice("template \(template.rawValue) from the next reply")
-            case .set(let name, let value):
-                try session.set(name, to: value)
-                console.notice("\(name) = \(value) from the next reply")
-            case .retry:
-                stream { [session] onText in try session.retry(onText: onText) }
-            case .undo:
-                let text = try session.undo()
-                console.notice(ChatSession.tookBackNotice(text))
-            case .clear:
-                session = session.fresh()
-                attach()
-                console.notice("new chat \(session.id) (same system message and settings)")
-            case .sessions:
-                guard let store = session.store else { throw ChatError("chats are not being stored (see --no-store or the warning above)") }
-                let list = try store.list()
-                console.notice(list.isEmpty ? "no stored chats" : list.prefix(20).map { SessionsCommand.line(for: $0) }.joined(separator: "\n"))
-            case .quit:
-                break
+            case .quit: break
             }
         } catch {
             console.notice("\(error)")

@@ -20,12 +20,6 @@ struct SessionsCommand: ParsableCommand {
             FileHandle.standardError.write(Data("ghostchat: no stored chats in \(store.url.deletingLastPathComponent().path)\n".utf8))
             return
         }
-        for s in sessions { print(Self.line(for: s)) }
-    }
-
-    /// One tab-separated line per chat: id, last change, size, model, template, title.
-    static func line(for s: SessionSummary) -> String {
-        [s.id, ISO8601DateFormatter().string(from: s.updatedAt), "\(s.messageCount) messages", s.modelFile ?? "-", s.template,
-         TerminalSanitizer.sanitize(s.title)].joined(separator: "\t")
+        for s in sessions { print(s.line) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatTUI
 import Foundation
 import TUI
 
@@ -22,7 +23,7 @@ struct TUIDemoCommand: ParsableCommand {
 
     func run() throws {
         let driver = FakeChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000,
-                                    loadDelay: Double(max(0, loadMilliseconds)) / 10_000)
+                                    loadDelay: Double(max(0, loadMilliseconds)) / 10_000, commands: CommandSpec.session)
         try TUILauncher.run(driver: driver, theme: theme)
     }
 }

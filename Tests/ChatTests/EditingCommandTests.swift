@@ -42,6 +42,33 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertThrowsError(try session.undo())
     }
 
+    /// /load takes a stored chat's id (or a prefix) as well as an exported file; /sessions
+    /// lists the ids; /set alone shows the settings. Through `perform`, as both front ends run them.
+    func testLoadBySessionIdAndPathThroughPerform() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-load-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SessionStore(directory: dir)
+        let engine = ScriptedEngine(tokenizer: try Fixtures.llamaTokenizer(), contextLength: 512)
+        let options = SessionOptions(template: .llama2, system: SystemPrompt(text: "Speak in French."), maxReplyTokens: 8)
+        let first = ChatSession(engine: engine, options: options, store: store)
+        try first.reply(to: "remember this chat")
+        let presets = PresetLibrary.standard(userFile: nil)
+        let other = ChatSession(engine: engine, options: options, store: store)
+        guard case .notice(let list) = try other.perform(.sessions, presets: presets) else { return XCTFail("sessions") }
+        XCTAssertTrue(list.contains(first.id), list)
+        guard case .replaced(let byId, _) = try other.perform(.load(String(first.id.prefix(6))), presets: presets) else { return XCTFail("load id") }
+        XCTAssertEqual(byId.id, first.id)
+        XCTAssertEqual(byId.transcript.messages.first { $0.role == .user }?.content, "remember this chat")
+        let file = dir.appendingPathComponent("x.json").path
+        guard case .notice(let saved) = try first.perform(.save(file), presets: presets) else { return XCTFail("save") }
+        XCTAssertEqual(saved, "saved \(file)")
+        guard case .replaced(let byPath, _) = try other.perform(.load(file), presets: presets) else { return XCTFail("load path") }
+        XCTAssertNotEqual(byPath.id, first.id, "an exported file continues as a new chat")
+        XCTAssertThrowsError(try other.perform(.load("zzzzzz"), presets: presets))
+        guard case .notice(let settings) = try other.perform(.showSettings, presets: presets) else { return XCTFail("set") }
+        XCTAssertTrue(settings.contains("temp 0.8") && settings.contains("context 512 tokens"), settings)
+    }
+
     func testUndoWithNothingToUndoIsAnError() throws {
         let (session, _) = try makeSession()
         XCTAssertThrowsError(try session.undo())

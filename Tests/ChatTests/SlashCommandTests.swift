@@ -12,7 +12,11 @@ final class SlashCommandTests: XCTestCase {
         XCTAssertEqual(try SlashCommand(parsing: "/save out dir/chat.md"), .save("out dir/chat.md"))
         XCTAssertEqual(try SlashCommand(parsing: "/load a.json"), .load("a.json"))
         XCTAssertEqual(try SlashCommand(parsing: "/QUIT"), .quit)
-        for bad in ["/system", "/preset", "/reinforce maybe", "/check on -1", "/context now", "/load", "/nope", "/"] {
+        // Bare forms show the current value.
+        XCTAssertEqual(try SlashCommand(parsing: "/system"), .system(""))
+        XCTAssertEqual(try SlashCommand(parsing: "/preset"), .preset(""))
+        XCTAssertEqual(try SlashCommand(parsing: "/set"), .showSettings)
+        for bad in ["/reinforce maybe", "/check on -1", "/context now", "/load", "/nope", "/"] {
             XCTAssertThrowsError(try SlashCommand(parsing: bad), bad) { XCTAssertTrue($0 is ChatError, bad) }
         }
     }

@@ -1,3 +1,4 @@
+import ChatTUI
 @testable import TUI
 
 /// Builders shared by the view and update tests.
@@ -8,6 +9,7 @@ enum Fixtures {
     /// A ready, idle chat of `rows`×`columns` with one exchange.
     static func chat(rows: Int = 12, columns: Int = 40) -> AppState {
         var state = AppState(rows: rows, columns: columns, themeName: "dark", themeNames: ["dark", "gruvbox", "light"])
+        state.commands = CommandSpec.session + CommandSpec.screen
         _ = state.update(.driver(.ready(header)))
         _ = state.update(.driver(.context(ContextUsage(capacity: 2048, system: 40, live: 300, evictionThreshold: 1792))))
         state.entries = [

@@ -1,8 +1,9 @@
+import ChatTUI
 import XCTest
 @testable import TUI
 
 final class SlashCompletionTests: XCTestCase {
-    let names = SlashCommand.all.map(\.name)
+    let names = (CommandSpec.session + CommandSpec.screen).map(\.name)
 
     func testUniqueCommandCompletesWithSpace() {
         XCTAssertEqual(SlashCompletion.complete("/the", commands: names, arguments: { _ in [] })?.completedLine, "/theme ")
@@ -10,7 +11,7 @@ final class SlashCompletionTests: XCTestCase {
 
     func testAmbiguousCompletesCommonPrefix() {
         let result = SlashCompletion.complete("/s", commands: names, arguments: { _ in [] })
-        XCTAssertEqual(result?.candidates, ["system", "save", "sessions", "set"])
+        XCTAssertEqual(result?.candidates, ["system", "stats", "set", "save", "sessions"])
         XCTAssertEqual(result?.completedLine, "/s")
         XCTAssertEqual(SlashCompletion.complete("/se", commands: names, arguments: { _ in [] })?.completedLine, "/se")
         XCTAssertEqual(SlashCompletion.complete("/sy", commands: names, arguments: { _ in [] })?.completedLine, "/system ")
@@ -27,9 +28,9 @@ final class SlashCompletionTests: XCTestCase {
     }
 
     func testParse() {
-        XCTAssertEqual(SlashCommand.parse("/system  Speak in French ")?.name, "system")
-        XCTAssertEqual(SlashCommand.parse("/system  Speak in French ")?.argument, "Speak in French")
-        XCTAssertNil(SlashCommand.parse("//not a command"))
-        XCTAssertNil(SlashCommand.parse("/"))
+        XCTAssertEqual(CommandSpec.parse("/system  Speak in French ")?.name, "system")
+        XCTAssertEqual(CommandSpec.parse("/system  Speak in French ")?.argument, "Speak in French")
+        XCTAssertNil(CommandSpec.parse("//not a command"))
+        XCTAssertNil(CommandSpec.parse("/"))
     }
 }

@@ -3,41 +3,72 @@ import Foundation
 /// The in-chat commands, parsed once here so plain mode and the TUI understand the same ones.
 public enum SlashCommand: Equatable, Sendable {
     case help
+    /// `/system TEXT`; an empty text shows the current system message.
     case system(String)
+    /// `/preset NAME[+NAME…]`; an empty spec lists the presets.
     case preset(String)
     case reinforce(Bool)
     case check(Bool, retries: Int?)
     case context
     case save(String?)
+    /// A stored chat's id (or a unique prefix of it), or the path of an exported JSON file.
     case load(String)
     case stats
+    /// `/template NAME`; an empty name shows the current template.
     case template(String)
     case set(name: String, value: String)
+    /// `/set` alone: every sampler setting and the reply length.
+    case showSettings
     case retry
     case undo
     case clear
     case sessions
     case quit
 
-    /// Help text, one command per line.
-    public static let helpText = """
-        /system TEXT        replace the system message (from the next reply)
-        /preset NAME[+NAME] system message from presets (e.g. emoji+french)
-        /reinforce on|off   attach the terse constraint to each user turn the model sees
-        /check on|off [N]   verify replies against checkable constraints, retry up to N times
-        /context            what the model sees: pinned tokens, live and evicted turns, free space
-        /save [PATH]        export the chat (.json complete, .md readable)
-        /load PATH.json     continue an exported chat
-        /stats              counters of the last reply
-        /template NAME      switch the chat template (llama2, chatml, vicuna, …)
-        /set NAME VALUE     sampler setting: temp, top-k, top-p, min-p, repeat-penalty, seed, n
-        /retry              generate the last reply again
-        /undo               take back the last exchange
-        /clear              start a new chat with the same system message and settings
-        /sessions           list stored chats
-        /quit               end the chat (so does end of input)
-        //text              send a message that starts with /
-        """
+    /// One command as both front ends show it: name, aliases, argument syntax, one-line summary.
+    public struct Spec: Equatable, Sendable {
+        public let name: String
+        public let aliases: [String]
+        public let arguments: String
+        public let summary: String
+        /// Generates or rewrites the conversation, so it waits until a reply has ended.
+        public let waitsForReply: Bool
+    }
+
+    /// The one table of in-chat commands, in help order. Plain mode and the full screen accept
+    /// exactly these (the full screen adds its own /theme); `/help` and F1 list them.
+    public static let specs: [Spec] = [
+        Spec(name: "help", aliases: ["?"], arguments: "", summary: "keys and commands (F1 in the full screen)", waitsForReply: false),
+        Spec(name: "system", aliases: [], arguments: "[TEXT]", summary: "show or replace the system message (from the next reply)", waitsForReply: true),
+        Spec(name: "preset", aliases: [], arguments: "[NAME[+NAME]]", summary: "list presets, or set the system message from them", waitsForReply: true),
+        Spec(name: "template", aliases: [], arguments: "[NAME]", summary: "show or switch the chat template", waitsForReply: true),
+        Spec(name: "reinforce", aliases: [], arguments: "on|off", summary: "attach the terse constraint to each user turn", waitsForReply: false),
+        Spec(name: "check", aliases: [], arguments: "on|off [N]", summary: "check replies against the rules, retry up to N times", waitsForReply: false),
+        Spec(name: "context", aliases: [], arguments: "", summary: "what the model sees: pinned, live, evicted, free", waitsForReply: false),
+        Spec(name: "stats", aliases: [], arguments: "", summary: "counters of the last reply", waitsForReply: false),
+        Spec(name: "set", aliases: [], arguments: "[NAME VALUE]", summary: "show or change temp, top-k, top-p, min-p, seed, n, …", waitsForReply: false),
+        Spec(name: "save", aliases: [], arguments: "[PATH]", summary: "export the chat (.json complete, .md readable)", waitsForReply: false),
+        Spec(name: "load", aliases: [], arguments: "ID|PATH.json", summary: "continue a stored chat or an exported file", waitsForReply: true),
+        Spec(name: "sessions", aliases: [], arguments: "", summary: "list stored chats", waitsForReply: false),
+        Spec(name: "retry", aliases: [], arguments: "", summary: "generate the last reply again", waitsForReply: true),
+        Spec(name: "undo", aliases: [], arguments: "", summary: "take back your last message and its reply", waitsForReply: true),
+        Spec(name: "clear", aliases: ["new"], arguments: "", summary: "new chat, same system message and settings", waitsForReply: true),
+        Spec(name: "quit", aliases: ["exit", "q"], arguments: "", summary: "end the chat (also Ctrl-D)", waitsForReply: false),
+    ]
+
+    /// The spec named `name` (or one of its aliases).
+    public static func spec(named name: String) -> Spec? {
+        let name = name.lowercased()
+        return specs.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    /// `/help` in plain mode: the table, one command per line.
+    public static var helpText: String {
+        let rows = specs.map { ("/" + $0.name + ($0.arguments.isEmpty ? "" : " " + $0.arguments), $0.summary) }
+            + [("//text", "send a message that starts with /")]
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { "  " + $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
 
     /// Parses a line that starts with "/". Throws a one-line explanation for anything else.
     public init(parsing line: String) throws {
@@ -57,12 +88,8 @@ public enum SlashCommand: Equatable, Sendable {
         }
         switch name {
         case "help", "?": self = try noArgument(.help)
-        case "system":
-            guard !argument.isEmpty else { throw ChatError("usage: /system TEXT") }
-            self = .system(argument)
-        case "preset":
-            guard !argument.isEmpty else { throw ChatError("usage: /preset NAME[+NAME…]") }
-            self = .preset(argument)
+        case "system": self = .system(argument)
+        case "preset": self = .preset(argument)
         case "reinforce": self = .reinforce(try onOff())
         case "check":
             let parts = argument.split(separator: " ")
@@ -77,13 +104,12 @@ public enum SlashCommand: Equatable, Sendable {
         case "context": self = try noArgument(.context)
         case "save": self = .save(argument.isEmpty ? nil : argument)
         case "load":
-            guard !argument.isEmpty else { throw ChatError("usage: /load PATH.json") }
+            guard !argument.isEmpty else { throw ChatError("usage: /load ID|PATH.json (/sessions lists the ids)") }
             self = .load(argument)
         case "stats": self = try noArgument(.stats)
-        case "template":
-            guard !argument.isEmpty else { throw ChatError("usage: /template NAME") }
-            self = .template(argument)
+        case "template": self = .template(argument)
         case "set":
+            if argument.isEmpty { self = .showSettings; return }
             let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ChatError("usage: /set NAME VALUE") }
             self = .set(name: parts[0], value: parts[1].trimmingCharacters(in: .whitespaces))

@@ -30,6 +30,14 @@ extension Transcript {
     }
 
     /// Reads a JSON export.
+    /// Reads an exported JSON transcript; errors name the file in one line.
+    public static func read(path: String) throws -> Transcript {
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw ChatError("cannot read \(path): \(error.localizedDescription)") }
+        do { return try decode(json: data) } catch { throw ChatError("\(path): \(error)") }
+    }
+
     public static func decode(json data: Data) throws -> Transcript {
         do {
             let transcript = try makeDecoder().decode(Transcript.self, from: data)

@@ -10,3 +10,12 @@ public struct SessionSummary: Sendable, Equatable {
     public var modelFile: String?
     public var template: String
 }
+
+extension SessionSummary {
+    /// One line for `ghostchat sessions` and `/sessions`: id, last change, size, model,
+    /// template, title (sanitized: a title is user text).
+    public var line: String {
+        [id, ISO8601DateFormatter().string(from: updatedAt), "\(messageCount) messages", TerminalSanitizer.sanitize(modelFile ?? "-"),
+         template, TerminalSanitizer.sanitize(title)].joined(separator: "\t")
+    }
+}

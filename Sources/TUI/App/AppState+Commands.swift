@@ -1,11 +1,16 @@
 /// Slash commands the UI answers itself; the rest go to the driver.
 extension AppState {
-    mutating func run(command name: String, argument: String) -> [Effect] {
+    mutating func run(command typed: String, argument: String) -> [Effect] {
+        guard let spec = commands.named(typed) else {
+            entries.append(TranscriptEntry(kind: .error, text: "unknown command /\(typed) (F1 lists commands; // sends a message starting with /)"))
+            return []
+        }
+        let name = spec.name
         switch name {
-        case "help", "?":
+        case "help":
             overlay = .help(scroll: 0)
             return []
-        case "quit", "exit", "q":
+        case "quit":
             shouldQuit = true
             return isBusy ? [.cancel, .quit] : [.quit]
         case "theme":
@@ -16,12 +21,8 @@ extension AppState {
             }
             return [.setTheme(argument)]
         default:
-            guard SlashCommand.all.contains(where: { $0.name == name }) else {
-                entries.append(TranscriptEntry(kind: .error, text: "unknown command /\(name) (F1 lists commands; // sends a message starting with /)"))
-                return []
-            }
             // Commands that generate or rewrite history wait for the reply to end.
-            if isBusy, ["retry", "undo", "clear", "load", "system", "preset", "template"].contains(name) {
+            if isBusy, spec.waitsForReply {
                 flash = "still replying: Esc stops it first"
                 return []
             }

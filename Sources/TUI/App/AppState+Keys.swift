@@ -120,7 +120,7 @@ extension AppState {
     private mutating func submit() -> [Effect] {
         let text = editor.text
         guard !text.trimmingCharacters(in: " \n").isEmpty else { return [] }
-        if let command = SlashCommand.parse(text) {
+        if let command = CommandSpec.parse(text) {
             history.record(text)
             editor.setText("")
             return run(command: command.name, argument: command.argument)
@@ -150,7 +150,7 @@ extension AppState {
             editor.setText(completionPrefix + candidate + (completionPrefix == "/" ? " " : ""))
             return
         }
-        let names = SlashCommand.all.map(\.name)
+        let names = commands.map(\.name)
         guard let result = SlashCompletion.complete(line, commands: names, arguments: { argumentCompletions(for: $0) }) else {
             if !line.hasPrefix("/") { editor.insert("    ") }
             return

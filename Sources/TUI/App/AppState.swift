@@ -45,6 +45,8 @@ public struct AppState: Equatable, Sendable {
     public var flash: String?
     public var shouldQuit = false
     public var spinnerFrame = 0
+    /// Slash commands: the driver's, then the screen's own.
+    public var commands: [CommandSpec] = CommandSpec.screen
     /// Argument completions the driver offers, by command name.
     public var commandArguments: [String: [String]] = [:]
     /// The wrapped conversation from the previous frame (a cache: not part of equality).

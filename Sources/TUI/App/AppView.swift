@@ -31,7 +31,7 @@ public enum AppView {
 
         switch state.overlay {
         case .help(let scroll)?:
-            HelpOverlay.draw(scroll: scroll, into: &buffer)
+            HelpOverlay.draw(scroll: scroll, commands: state.commands, into: &buffer)
             buffer.cursor = nil
         case .confirmQuit?:
             ConfirmQuitOverlay.draw(into: &buffer)

@@ -14,6 +14,9 @@ public protocol ChatDriver: AnyObject {
     func cancel()
     /// Runs a slash command the UI does not handle itself (`name` without the slash).
     func run(command name: String, argument: String)
+    /// The session's slash commands, for help, completion and validation (the screen adds
+    /// its own).
+    var commands: [CommandSpec] { get }
     /// Values Tab completes for a command's argument (presets, templates, sessions).
     func completions(forCommand name: String) -> [String]
     /// Stops work before exit; finished turns are already stored.

@@ -20,6 +20,7 @@ public final class ChatScreen {
         let inbox = EventInbox()
         let size = terminal.size
         var state = AppState(rows: size.rows, columns: size.columns, themeName: initialTheme, themeNames: catalog.names())
+        state.commands = driver.commands + CommandSpec.screen
         switchTheme(to: initialTheme, state: &state, terminal: terminal, fallback: true)
         for command in ["preset", "template", "load"] {
             state.commandArguments[command] = driver.completions(forCommand: command)

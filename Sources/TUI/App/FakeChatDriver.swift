@@ -14,9 +14,12 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
     private let tokenDelay: TimeInterval
     private let loadDelay: TimeInterval
     private let capacity = 2048
+    /// The commands it answers (the caller passes the session's table).
+    public let commands: [CommandSpec]
 
     public init(tokenDelay: TimeInterval = 0.03, loadDelay: TimeInterval = 0.05,
-                systemPrompt: String = "You are a helpful, respectful and honest assistant.") {
+                systemPrompt: String = "You are a helpful, respectful and honest assistant.", commands: [CommandSpec] = []) {
+        self.commands = commands
         self.tokenDelay = tokenDelay
         self.loadDelay = loadDelay
         self.systemPrompt = systemPrompt

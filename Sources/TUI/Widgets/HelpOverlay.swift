@@ -14,21 +14,21 @@ public enum HelpOverlay {
     ]
 
     /// The overlay's content: keys, then commands. Sized to fit a 30-row terminal whole.
-    public static func lines() -> [StyledLine] {
+    public static func lines(commands: [CommandSpec]) -> [StyledLine] {
         var lines: [StyledLine] = [StyledLine("Keys", .overlayTitle)]
         for (key, action) in keys {
             lines.append(StyledLine([.init(pad(key, 28), .overlayBorder), .init(action, .overlay)], fill: .overlay))
         }
         lines.append(StyledLine("Commands", .overlayTitle))
-        for command in SlashCommand.all {
+        for command in commands {
             let head = "/" + command.name + (command.arguments.isEmpty ? "" : " " + command.arguments)
             lines.append(StyledLine([.init(pad(head, 20), .overlayBorder), .init(command.summary, .overlay)], fill: .overlay))
         }
         return lines.map { line in var l = line; l.fill = .overlay; return l }
     }
 
-    public static func draw(scroll: Int, into buffer: inout ScreenBuffer) {
-        let content = lines()
+    public static func draw(scroll: Int, commands: [CommandSpec], into buffer: inout ScreenBuffer) {
+        let content = lines(commands: commands)
         let box = Box.centered(height: content.count + 2, width: 74, in: buffer)
         let inner = box.draw(into: &buffer, title: "help · Esc closes")
         let top = min(max(0, scroll), max(0, content.count - inner.rows.count))

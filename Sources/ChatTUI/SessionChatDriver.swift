@@ -8,8 +8,8 @@ import TUI
 /// The session and the engine are not thread-safe, so one serial queue owns them: loading,
 /// replies and commands run there in order, and their results go back to the UI as
 /// `DriverEvent`s. Only cancellation crosses threads (its flag is thread-safe).
-final class SessionChatDriver: ChatDriver, @unchecked Sendable {
-    typealias SessionFactory = (_ notice: @escaping (String) -> Void, _ progress: @escaping (Double) -> Void) throws -> ChatSession
+public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
+    public typealias SessionFactory = (_ notice: @escaping (String) -> Void, _ progress: @escaping (Double) -> Void) throws -> ChatSession
 
     private let queue = DispatchQueue(label: "ghostchat.session")
     private let makeSession: SessionFactory
@@ -20,14 +20,17 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
     private let lock = NSLock()
     private var cancellation: CancellationFlag?
 
-    init(presets: PresetLibrary, makeSession: @escaping SessionFactory) {
+    public init(presets: PresetLibrary, makeSession: @escaping SessionFactory) {
         self.presets = presets
         self.makeSession = makeSession
     }
 
     private func emit(_ event: DriverEvent) { sink?(event) }
 
-    func start(sink: @escaping @Sendable (DriverEvent) -> Void) {
+    /// The session's commands, from the one table both front ends share.
+    public var commands: [CommandSpec] { CommandSpec.session }
+
+    public func start(sink: @escaping @Sendable (DriverEvent) -> Void) {
         self.sink = sink
         queue.async { [self] in
             emit(.loading(progress: 0, label: "loading model…"))
@@ -73,7 +76,7 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         }
     }
 
-    func send(_ text: String) {
+    public func send(_ text: String) {
         queue.async { [self] in
             guard let session else { emit(.error("the model is not loaded")); return }
             stream(session) { onText in try session.reply(to: text, onText: onText) }
@@ -99,11 +102,11 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         emit(.context(usage(session)))
     }
 
-    func cancel() {
+    public func cancel() {
         lock.withLock { cancellation }?.cancel()
     }
 
-    func run(command name: String, argument: String) {
+    public func run(command name: String, argument: String) {
         queue.async { [self] in
             guard let session else { emit(.error("the model is not loaded")); return }
             do { try perform(name: name, argument: argument, session: session) } catch { emit(.error("\(error)")) }
@@ -111,61 +114,16 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
     }
 
     private func perform(name: String, argument: String, session: ChatSession) throws {
-        // Bare forms show the current value instead of changing it.
-        switch (name, argument.isEmpty) {
-        case ("system", true): emit(.notice("system message (v\(session.systemVersion)): \(session.system.text)")); return
-        case ("preset", true): emit(.notice("presets: " + presets.names.joined(separator: ", "))); return
-        case ("template", true): emit(.notice("template: \(session.metadata.template.rawValue)")); return
-        default: break
-        }
         let command = try SlashCommand(parsing: "/\(name) \(argument)")
-        switch command {
-        case .help, .quit: break  // the UI handles these
-        case .system(let text): try session.setSystem(SystemPrompt(text: text))
-        case .preset(let spec): try session.setSystem(SystemPrompt(custom: nil, presets: try presets.resolve(spec)))
-        case .reinforce(let on):
-            session.setReinforce(on)
-            emit(.notice("Ghost Attention reinforcement \(on ? "on" : "off")"))
-        case .check(let on, let retries):
-            session.setCheck(on, retries: retries)
-            let rules = session.system.rules.map(\.description).joined(separator: ", ")
-            emit(.notice("checking \(on ? "on" : "off")" + (on ? (rules.isEmpty ? " (the system message has no checkable rule)" : ": \(rules)") : "")))
-        case .context: emit(.notice(session.contextReport().summary))
-        case .stats:
-            guard let s = session.lastStats else { emit(.notice("no reply yet")); break }
-            emit(.notice("last reply: \(s.evaluated) evaluated, \(s.cacheHit) reused, \(s.generated) generated, \(s.evictedExchanges) evicted"))
-        case .save(let path):
-            let target = path ?? "ghostchat-\(session.id.prefix(8)).json"
-            try session.save(to: (target as NSString).expandingTildeInPath)
-            emit(.notice("saved \(target)"))
-        case .load(let path):
-            let transcript = try ChatCommand.readTranscript(path)
-            let loaded = try ChatSession(engine: session.engine, transcript: transcript, store: session.store, newID: true)
-            loaded.contextLog = session.contextLog
-            replace(with: loaded, notice: "loaded \(path)")
-        case .template(let value):
-            guard let template = TemplateName(argument: value) else {
-                throw ChatError("unknown template '\(value)' (one of: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            session.setTemplate(template)
-            emit(.header(header(session)))
-            emit(.notice("template \(template.rawValue) from the next reply"))
-        case .set(let key, let value):
-            try session.set(key, to: value)
-            emit(.notice("\(key) = \(value) from the next reply"))
-        case .retry:
-            stream(session, replacingLast: true) { onText in try session.retry(onText: onText) }
-        case .undo:
-            let text = try session.undo()
+        switch try session.perform(command, presets: presets) {
+        case .notice(let text): emit(.notice(text))
+        case .changed, .help, .quit: break  // system changes arrive as session events; the UI shows help and quits
+        case .replaced(let chat, let notice): replace(with: chat, notice: notice)
+        case .tookBack(let text):
             emit(.tookBack)
             emit(.context(usage(session)))
             emit(.notice(ChatSession.tookBackNotice(text)))
-        case .clear:
-            replace(with: session.fresh(), notice: "new chat (same system message and settings)")
-        case .sessions:
-            guard let store = session.store else { throw ChatError("chats are not being stored") }
-            let list = try store.list()
-            emit(.notice(list.isEmpty ? "no stored chats" : list.prefix(10).map { SessionsCommand.line(for: $0) }.joined(separator: "\n")))
+        case .retry: stream(session, replacingLast: true) { onText in try session.retry(onText: onText) }
         }
     }
 
@@ -177,7 +135,7 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         emit(.notice(notice))
     }
 
-    func completions(forCommand name: String) -> [String] {
+    public func completions(forCommand name: String) -> [String] {
         switch name {
         case "preset": return presets.names
         case "template": return TemplateName.allCases.map(\.rawValue)
@@ -187,7 +145,7 @@ final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         }
     }
 
-    func shutdown() {
+    public func shutdown() {
         cancel()
         queue.sync {}
     }

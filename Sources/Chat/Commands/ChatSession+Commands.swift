@@ -1,0 +1,102 @@
+import Foundation
+
+extension ChatSession {
+    /// Runs a slash command: the one implementation plain mode and the full screen share.
+    /// Throws a one-line `ChatError` for anything the user can fix.
+    public func perform(_ command: SlashCommand, presets: PresetLibrary) throws -> CommandOutcome {
+        switch command {
+        case .help: return .help
+        case .quit: return .quit
+        case .retry: return .retry
+        case .system(let text):
+            guard !text.isEmpty else {
+                return .notice("system message (v\(systemVersion)): \(system.text.isEmpty ? "(none)" : system.text)")
+            }
+            try setSystem(SystemPrompt(text: text))
+            return .changed
+        case .preset(let spec):
+            guard !spec.isEmpty else { return .notice("presets: " + presets.names.joined(separator: ", ")) }
+            try setSystem(SystemPrompt(custom: nil, presets: try presets.resolve(spec)))
+            return .changed
+        case .template(let value):
+            guard !value.isEmpty else { return .notice("template: \(metadata.template.rawValue) (\(templateLabel))") }
+            guard let template = TemplateName(argument: value) else {
+                throw ChatError("unknown template '\(value)' (one of: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            setTemplate(template)
+            return .notice("template \(template.rawValue) from the next reply")
+        case .reinforce(let on):
+            setReinforce(on)
+            return .notice("Ghost Attention reinforcement \(on ? "on" : "off")"
+                + (on && system.terse.isEmpty ? " (the system message is empty: nothing to reinforce)" : ""))
+        case .check(let on, let retries):
+            setCheck(on, retries: retries)
+            let rules = system.rules.map(\.description).joined(separator: ", ")
+            return .notice("checking \(on ? "on" : "off")"
+                + (on ? (rules.isEmpty ? " (the system message has no checkable rule)" : ": \(rules), up to \(metadata.checkRetries) retries") : ""))
+        case .context: return .notice(contextReport().summary)
+        case .stats:
+            guard let s = lastStats else { return .notice("no reply yet") }
+            return .notice("last reply: \(s.evaluated) tokens evaluated, \(s.cacheHit) reused from the cache, \(s.generated) generated, "
+                + "\(s.evictedExchanges) exchanges evicted, \(s.attempts) attempt(s), stopped: \(s.stop)")
+        case .showSettings: return .notice(settingsSummary)
+        case .set(let name, let value):
+            try set(name, to: value)
+            return .notice("\(name) = \(value) from the next reply")
+        case .save(let path):
+            let target = try exportTarget(path)
+            try save(to: target)
+            return .notice("saved \(target)")
+        case .load(let reference):
+            let (transcript, stored) = try readChat(reference)
+            let loaded = try ChatSession(engine: engine, transcript: transcript, store: store, newID: !stored)
+            loaded.contextLog = contextLog
+            let count = transcript.messages.filter { $0.role != .system }.count
+            return .replaced(by: loaded, notice: "continuing chat \(loaded.id) from \(reference) (\(count) messages)")
+        case .undo: return .tookBack(try undo())
+        case .clear:
+            let chat = fresh()
+            return .replaced(by: chat, notice: "new chat \(chat.id) (same system message and settings)")
+        case .sessions:
+            guard let store else { throw ChatError("chats are not being stored (--no-store, or the store could not be opened)") }
+            let list = try store.list()
+            return .notice(list.isEmpty ? "no stored chats" : list.prefix(20).map(\.line).joined(separator: "\n"))
+        }
+    }
+
+    /// Sampler settings, reply length and context size, as `/set` alone shows them.
+    public var settingsSummary: String {
+        let s = metadata.sampling
+        let n = metadata.maxReplyTokens
+        return """
+            temp \(s.temperature)  top-k \(s.topK)  top-p \(s.topP)  min-p \(s.minP)
+            repeat-penalty \(s.repeatPenalty)  repeat-last-n \(s.repeatLastN)  seed \(s.seed)
+            n \(n < 0 ? "-1 (until the model stops)" : String(n))  context \(engine.contextLength) tokens (\(reserve) kept for the reply)
+            """
+    }
+
+    /// Where `/save [PATH]` writes: the path given (`~` expanded), or for a bare `/save` the
+    /// data directory's exports folder, so the file is easy to find again (the notice says
+    /// the whole path).
+    func exportTarget(_ path: String?) throws -> String {
+        if let path { return (path as NSString).expandingTildeInPath }
+        let folder = ChatPaths.dataDirectory().appendingPathComponent("exports")
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw ChatError("cannot create \(folder.path): \(error.localizedDescription)")
+        }
+        return folder.appendingPathComponent("ghostchat-\(id.prefix(8)).json").path
+    }
+
+    /// `/load`'s argument: an exported file (a path that exists, or ends in .json), else a
+    /// stored chat's id or unique prefix. Returns whether it came from the store.
+    func readChat(_ reference: String) throws -> (Transcript, stored: Bool) {
+        let path = (reference as NSString).expandingTildeInPath
+        if FileManager.default.fileExists(atPath: path) || reference.hasSuffix(".json") || reference.contains("/") {
+            return (try Transcript.read(path: reference), false)
+        }
+        guard let store else {
+            throw ChatError("no file \(reference), and chats are not being stored to look it up as an id")
+        }
+        return (try store.load(id: try store.resolve(reference)), true)
+    }
+}

@@ -1,0 +1,19 @@
+/// What a session command did, for a front end to show: plain mode prints it, the full
+/// screen turns it into events. Front ends keep only what is theirs (help, quit, streaming a
+/// retry, swapping in a replaced session).
+public enum CommandOutcome {
+    /// Done; say this.
+    case notice(String)
+    /// Done; the session's own events (a system change) already said so.
+    case changed
+    /// The chat was replaced (`/load`, `/clear`): continue with `session`, then say `notice`.
+    case replaced(by: ChatSession, notice: String)
+    /// `/undo` took back this user message (and its reply, if it had one).
+    case tookBack(String)
+    /// `/retry`: the front end streams `session.retry(onText:)`.
+    case retry
+    /// `/help`: the front end shows its help.
+    case help
+    /// `/quit`: the front end ends the chat.
+    case quit
+}
