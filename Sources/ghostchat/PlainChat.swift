@@ -59,7 +59,10 @@ struct PlainChat {
     /// Reads one message: a line, or several joined when each but the last ends in "\".
     func readMessage() -> String? {
         console.prompt("> ")
-        guard var line = readLine(strippingNewline: true) else { return nil }
+        guard var line = readLine(strippingNewline: true) else {
+            console.prompt("\n")  // end of input (Ctrl-D) leaves the "> " line: the shell prompt starts on its own
+            return nil
+        }
         var lines: [String] = []
         while line.hasSuffix("\\") {
             lines.append(String(line.dropLast()))

@@ -181,6 +181,18 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.entries.map(\.text), ["Hi there", "Hello! How can I help you today?", "context: 40/512 tokens", "evicted one", "the message is too long"])
     }
 
+    /// A key typed over the help closes it and is not lost; Esc only closes it.
+    func testTypingOverHelpClosesItAndKeepsTheKey() {
+        var state = Fixtures.chat()
+        Fixtures.press([.function(1)], &state)
+        Fixtures.type("h", &state)
+        XCTAssertNil(state.overlay)
+        XCTAssertEqual(state.editor.text, "h")
+        Fixtures.press([.function(1), .escape], &state)
+        XCTAssertNil(state.overlay)
+        XCTAssertEqual(state.editor.text, "h")
+    }
+
     func testRetryAfterANoticeReplacesTheReplyNotTheNotice() {
         var state = Fixtures.chat()
         _ = state.update(.driver(.notice("context: 40/512 tokens")))

@@ -99,10 +99,13 @@ final class ViewTests: XCTestCase {
         _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 64, tokensPerSecond: 17.94))))
         _ = state.update(.driver(.context(ContextUsage(capacity: 1000, system: 100, live: 780, evictionThreshold: 900))))
         let line = AppView.render(state).rowText(4)
-        XCTAssertEqual(line, " ● idle │ ctx ██▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓░░░ 880/1000 │ ⚠ near limit: oldest turns will be evicted │ 64 tok · 17.9 tok/s",
-                       "F1 help is the first segment to go when space runs out")
+        XCTAssertEqual(line, " ● idle │ ctx ██▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓░░░ 880/1000 │ ⚠ near limit: evicts next turn │ 64 tok · 17.9 tok/s │ F1 help",
+                       "the warning leaves room for F1 help at 120 columns")
         XCTAssertEqual(AppView.render(state).roleRow(4, legend: [.barSystem: "s", .barLive: "l", .barFree: "f", .warning: "w"]).filter { $0 != "." },
-                       "ss" + String(repeating: "l", count: 19) + "fff" + String(repeating: "w", count: 42))
+                       "ss" + String(repeating: "l", count: 19) + "fff" + String(repeating: "w", count: 30))
+        // Narrower, F1 help is the first segment to go.
+        _ = state.update(.resize(rows: 6, columns: 100))
+        XCTAssertEqual(AppView.render(state).rowText(4), " ● idle │ ctx ██▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓░░ 880/1000 │ ⚠ near limit: evicts next turn │ 64 tok · 17.9 tok/s")
     }
 
     func testContextBarSegments() {
@@ -112,6 +115,24 @@ final class ViewTests: XCTestCase {
         XCTAssertTrue(ContextBar.segments(ContextUsage(capacity: 100, system: 50, live: 50), width: 10) == (5, 5, 0))
         XCTAssertTrue(ContextBar.segments(ContextUsage(capacity: 100, system: 10, live: 500), width: 10) == (1, 9, 0), "over capacity")
         XCTAssertTrue(ContextBar.segments(.empty, width: 4) == (0, 0, 4))
+    }
+
+    /// Wrapped errors and system-prompt markers continue indented, not at column 0.
+    func testWrappedMarkersKeepAHangingIndent() {
+        var state = Fixtures.chat(rows: 20, columns: 40)
+        _ = state.update(.driver(.error("the message is too long: it needs 900 tokens, but the context has room for 10")))
+        _ = state.update(.driver(.systemPromptChanged("Always answer with emojis and never use any words at all please")))
+        let text = AppView.render(state).text
+        XCTAssertTrue(text.contains("""
+            ✗ the message is too long: it needs
+              900 tokens, but the context has room
+              for 10
+            """), text)
+        XCTAssertTrue(text.contains("""
+            ⚙ system prompt: Always answer with
+              emojis and never use any words at all
+              please
+            """), text)
     }
 
     func testHelpOverlay() {

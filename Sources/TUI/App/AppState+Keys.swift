@@ -102,8 +102,12 @@ extension AppState {
             case .control("c") where isBusy:
                 self.overlay = nil
                 return stopReply()
-            default:
+            case .escape, .enter, .function(1):
                 self.overlay = nil
+            default:
+                // Any other key closes help and does what it does: typing starts the message.
+                self.overlay = nil
+                return handle(key)
             }
             return []
         }

@@ -32,12 +32,20 @@ public enum ConversationView {
             let wrapped = TextWrapper.wrap(text, width: textWidth(width))
             return head(entry) + wrapped.map { bodyLine($0, entry, width: width) } + foot(entry, width: width)
         case .systemPrompt:
-            return TextWrapper.wrap("⚙ system prompt: " + body, width: width).map { StyledLine($0, .systemNote) }
+            return hanging("⚙ system prompt: " + body, width: width, role: .systemNote)
         case .notice:
             return TextWrapper.wrap(body, width: textWidth(width)).map { StyledLine([.init(padding(width) + $0, .notice)]) }
         case .error:
-            return TextWrapper.wrap("✗ " + body, width: width).map { StyledLine($0, .error) }
+            return hanging("✗ " + body, width: width, role: .error)
         }
+    }
+
+    /// `text` wrapped with its continuation lines indented, so a long marker or error reads
+    /// as one block instead of running back to column 0.
+    static func hanging(_ text: String, width: Int, role: StyleRole) -> [StyledLine] {
+        let pad = padding(width)
+        let lines = TextWrapper.wrap(text, width: textWidth(width))
+        return lines.enumerated().map { StyledLine(($0.offset == 0 ? "" : pad) + $0.element, role) }
     }
 
     static func padding(_ width: Int) -> String { width > indent + 4 ? String(repeating: " ", count: indent) : "" }
@@ -70,9 +78,12 @@ public enum ConversationView {
         return min(max(0, scrollTop), maxTop)
     }
 
-    /// Draws `lines` from `top` into `rows`, with a "more below" marker when scrolled up.
+    /// Draws `lines` from `top` into `rows`. Scrolled up with more below, the last row holds
+    /// a "more below" marker of its own rather than covering the end of a line.
     public static func draw(_ lines: [StyledLine], top: Int, following: Bool, into buffer: inout ScreenBuffer, rows: Range<Int>) {
-        for (offset, row) in rows.enumerated() {
+        let marked = !following && lines.count > top + rows.count && rows.count > 1 && buffer.width >= 12
+        let textRows = marked ? rows.dropLast() : rows[...]
+        for (offset, row) in textRows.enumerated() {
             let index = top + offset
             if index < lines.count {
                 lines[index].draw(into: &buffer, row: row)
@@ -80,11 +91,10 @@ public enum ConversationView {
                 buffer.fill(row: row, role: .normal)
             }
         }
-        let below = lines.count - (top + rows.count)
-        if !following, below > 0, let last = rows.last, buffer.width >= 12 {
-            let marker = " ↓ \(below) more (End) "
-            let width = DisplayWidth.of(marker)
-            buffer.put(marker, row: last, column: max(0, buffer.width - width), role: .hint)
+        if marked, let last = rows.last {
+            let marker = " ↓ \(lines.count - (top + textRows.count)) more (End) "
+            buffer.fill(row: last, role: .normal)
+            buffer.put(marker, row: last, column: max(0, buffer.width - DisplayWidth.of(marker)), role: .hint)
         }
     }
 }

@@ -29,7 +29,7 @@ public enum StatusBarView {
             spans.append(.init(" \(usage.used)/\(usage.capacity)", .status))
             segments.append((1, spans))
             if usage.nearEviction {
-                segments.append((2, [.init("⚠ near limit: oldest turns will be evicted", .warning)]))
+                segments.append((2, [.init("⚠ near limit: evicts next turn", .warning)]))
             }
         }
         if state.phase == .generating {
