@@ -44,6 +44,7 @@ final class CommandTableTests: XCTestCase {
         let overlay = HelpOverlay.lines(commands: CommandSpec.session + CommandSpec.screen)
             .map { $0.spans.map(\.text).joined() }
             .drop { $0 != "Commands" }.dropFirst()
+            .filter { $0.hasPrefix("/") }  // descriptions too long for the row sit on the next line
             .compactMap { $0.split(separator: " ").first.map(String.init) }
         XCTAssertEqual(overlay, SlashCommand.specs.map { "/" + $0.name } + ["/theme"])
     }

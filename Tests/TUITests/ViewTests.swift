@@ -155,6 +155,18 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(AppView.render(state).rowText(0), "┌─ help · ─┐")
     }
 
+    /// At 40 columns a description that does not fit goes under its command, whole.
+    func testNarrowHelpWrapsDescriptionsInsteadOfCuttingThem() {
+        var state = Fixtures.chat(rows: 200, columns: 40)
+        Fixtures.press([.function(1)], &state)
+        let rows = AppView.render(state).text.split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " │")) }
+        XCTAssertTrue(rows.contains("/check on|off [N]"), rows.joined(separator: "\n"))
+        let words = rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        for spec in state.commands {
+            XCTAssertTrue(words.contains(spec.summary), "\(spec.name): \(spec.summary)")
+        }
+    }
+
     func testConfirmQuitOverlay() {
         var state = Fixtures.chat(rows: 12, columns: 40)
         XCTAssertEqual(Fixtures.press([.control("c")], &state), [])

@@ -14,21 +14,28 @@ public enum HelpOverlay {
     ]
 
     /// The overlay's content: keys, then commands. Sized to fit a 30-row terminal whole.
-    public static func lines(commands: [CommandSpec]) -> [StyledLine] {
+    /// `width` is the box's inner width: where a row's two columns do not fit, the
+    /// description goes under its key or command, wrapped, instead of being cut.
+    public static func lines(commands: [CommandSpec], width: Int = 70) -> [StyledLine] {
         var lines: [StyledLine] = [StyledLine("Keys", .overlayTitle)]
-        for (key, action) in keys {
-            lines.append(StyledLine([.init(pad(key, 28), .overlayBorder), .init(action, .overlay)], fill: .overlay))
+        func row(_ head: String, _ column: Int, _ text: String) {
+            if column + DisplayWidth.of(text) <= width {
+                lines.append(StyledLine([.init(pad(head, column), .overlayBorder), .init(text, .overlay)]))
+            } else {
+                lines.append(StyledLine(head, .overlayBorder))
+                for part in TextWrapper.wrap(text, width: max(1, width - 2)) { lines.append(StyledLine("  " + part, .overlay)) }
+            }
         }
+        for (key, action) in keys { row(key, 28, action) }
         lines.append(StyledLine("Commands", .overlayTitle))
         for command in commands {
-            let head = "/" + command.name + (command.arguments.isEmpty ? "" : " " + command.arguments)
-            lines.append(StyledLine([.init(pad(head, 20), .overlayBorder), .init(command.summary, .overlay)], fill: .overlay))
+            row("/" + command.name + (command.arguments.isEmpty ? "" : " " + command.arguments), 20, command.summary)
         }
         return lines.map { line in var l = line; l.fill = .overlay; return l }
     }
 
     public static func draw(scroll: Int, commands: [CommandSpec], into buffer: inout ScreenBuffer) {
-        let content = lines(commands: commands)
+        let content = lines(commands: commands, width: max(1, min(74, buffer.width) - 4))
         let box = Box.centered(height: content.count + 2, width: 74, in: buffer)
         let inner = box.draw(into: &buffer, title: "help · Esc closes")
         let top = min(max(0, scroll), max(0, content.count - inner.rows.count))
