@@ -164,21 +164,61 @@ extension LlamaModel {
     }
 
     /// Causal attention of each new token over the cache (over its last `window` positions,
-    /// itself included, when `window` > 0), one (token, head) pair per work item. Queries and
-    /// softmax weights are rounded to half before they meet the half cache, as llama.cpp's
-    /// f16 matmuls do, so both round alike.
+    /// itself included, when `window` > 0). Queries and softmax weights are rounded to half
+    /// before they meet the half cache, as llama.cpp's f16 matmuls do, so both round alike.
+    /// A prompt's queries go in blocks that read the same K/V head (the heads of a
+    /// grouped-query group, then the next tokens'), so each cached row is loaded once per
+    /// block; one token's, one (token, head) pair per work item.
     private func attend(layer l: Int, tokens n: Int, start: Int, window: Int) {
         let c = config, s = state
         let workers = s.workers
-        let items = n * c.headCount
         let group = c.headCount / c.kvHeadCount
         let scale = 1 / Float(c.headDim).squareRoot()
         let cache = self.cache
         let context = contextLength
         let stride = c.kvDim
         let slopes = alibiSlopes
+        let blockSize = Kernels.attendManyLimit
+        if n > 1 && window == 0 {
+            // Queries of KV head g, in order (token, head of the group), cut into blocks.
+            let perHead = n * group
+            let blocksPerHead = (perHead + blockSize - 1) / blockSize
+            let items = c.kvHeadCount * blocksPerHead
+            pool.parallelFor(min(workers, items)) { worker in
+                let scores = s.scores.pointer(at: worker * blockSize * context)
+                let queries = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: blockSize)
+                let outputs = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: blockSize)
+                let lengths = UnsafeMutablePointer<Int64>.allocate(capacity: blockSize)
+                let blockSlopes = UnsafeMutablePointer<Float>.allocate(capacity: blockSize)
+                defer {
+                    queries.deallocate()
+                    outputs.deallocate()
+                    lengths.deallocate()
+                    blockSlopes.deallocate()
+                }
+                var item = worker
+                while item < items {
+                    let g = item / blocksPerHead, first = (item % blocksPerHead) * blockSize
+                    let count = min(blockSize, perHead - first)
+                    for i in 0..<count {
+                        let t = (first + i) / group, h = g * group + (first + i) % group
+                        queries[i] = UnsafePointer(s.q.pointer(at: t * c.qDim + h * c.headDim))
+                        outputs[i] = s.attention.pointer(at: t * c.qDim + h * c.headDim)
+                        lengths[i] = Int64(start + t + 1)
+                        blockSlopes[i] = slopes.isEmpty ? 0 : slopes[h]
+                    }
+                    Kernels.attendHalf(queries: queries, lengths: lengths, alibiSlopes: blockSlopes, count: count,
+                                       keys: cache.key(layer: l, position: 0) + g * c.headDim,
+                                       values: cache.value(layer: l, position: 0) + g * c.headDim, stride: stride,
+                                       headDim: c.headDim, scale: scale, scores: scores, outputs: outputs)
+                    item += min(workers, items)
+                }
+            }
+            return
+        }
+        let items = n * c.headCount
         pool.parallelFor(min(workers, items)) { worker in
-            let scores = s.scores.pointer(at: worker * context)
+            let scores = s.scores.pointer(at: worker * blockSize * context)
             var item = worker
             while item < items {
                 let t = item / c.headCount, h = item % c.headCount

@@ -46,7 +46,7 @@ final class RunState: @unchecked Sendable {
         let local = c.architecture.slidingWindowPattern > 0 ? batchCapacity * c.ropeDimensions / 2 : 0
         localRopeCos = FloatBuffer(count: local, initialValue: 0)
         localRopeSin = FloatBuffer(count: local, initialValue: 0)
-        scores = FloatBuffer(count: workers * contextLength, initialValue: 0)
+        scores = FloatBuffer(count: workers * Kernels.attendManyLimit * contextLength, initialValue: 0)
         logits = FloatBuffer(count: c.vocabularySize, initialValue: 0)
     }
 

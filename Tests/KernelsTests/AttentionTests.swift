@@ -63,4 +63,55 @@ final class AttentionTests: XCTestCase {
         }
         XCTAssertEqual(checked, Kernels.availablePaths.count * 40)
     }
+
+    /// Query heads that share a K/V head, attended together, give each query's bits from a lone
+    /// call: every count up to the limit, lengths that differ within a block (a prompt's tokens),
+    /// head widths with an odd number of vectors, a K/V stride wider than the head.
+    func testQueriesAttendedTogetherEqualLoneQueriesBitForBit() {
+        var rng = SeededRandom(seed: 11)
+        var checked = 0
+        for path in Kernels.availablePaths {
+            XCTAssertTrue(Kernels.setPath(path))
+            for headDim in [64, 72, 128] {
+                let stride = 2 * headDim, longest = 37
+                let keys = (0..<(longest * stride)).map { _ in Kernels.half(rng.uniform() * 2 - 1) }
+                let values = (0..<(longest * stride)).map { _ in Kernels.half(rng.uniform() * 2 - 1) }
+                for count in 1...Kernels.attendManyLimit {
+                    let queries = (0..<count).map { _ in (0..<headDim).map { _ in rng.uniform() * 4 - 2 } }
+                    let lengths = (0..<count).map { i in Int64(longest - (count - 1 - i) / 2 - (i == 0 ? 3 : 0)) }
+                    let slopes: [Float] = (0..<count).map { i in i % 2 == 0 ? 0 : 0.125 * Float(i) }
+                    let scale = 2 / Float(headDim).squareRoot()
+                    var outputs = [[Float]](repeating: [Float](repeating: .nan, count: headDim), count: count)
+                    var scores = [Float](repeating: 0, count: count * longest)
+                    keys.withUnsafeBufferPointer { k in
+                        values.withUnsafeBufferPointer { v in
+                            let q = queries.map { row -> UnsafeMutablePointer<Float> in
+                                let p = UnsafeMutablePointer<Float>.allocate(capacity: headDim)
+                                p.initialize(from: row, count: headDim)
+                                return p
+                            }
+                            let o = (0..<count).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: headDim) }
+                            let qp: [UnsafePointer<Float>?] = q.map { UnsafePointer($0) }
+                            let op: [UnsafeMutablePointer<Float>?] = o
+                            Kernels.attendHalf(queries: qp, lengths: lengths, alibiSlopes: slopes, count: count, keys: k.baseAddress!,
+                                               values: v.baseAddress!, stride: stride, headDim: headDim, scale: scale,
+                                               scores: &scores, outputs: op)
+                            for i in 0..<count { outputs[i] = Array(UnsafeBufferPointer(start: o[i], count: headDim)) }
+                            q.forEach { $0.deallocate() }
+                            o.forEach { $0.deallocate() }
+                        }
+                    }
+                    for i in 0..<count {
+                        var alone = [Float](repeating: .nan, count: headDim)
+                        var single = [Float](repeating: 0, count: longest)
+                        Kernels.attendHalf(query: queries[i], keys: keys, values: values, stride: stride, length: Int(lengths[i]),
+                                           headDim: headDim, scale: scale, alibiSlope: slopes[i], scores: &single, output: &alone)
+                        XCTAssertEqual(outputs[i].map(\.bitPattern), alone.map(\.bitPattern), "\(path) head \(headDim) query \(i) of \(count)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(checked, Kernels.availablePaths.count * 3 * 10)
+    }
 }

@@ -176,6 +176,14 @@ void gk_release_pages(const void *p, size_t n);
 /// then Σ w·v into `out`. `scores` holds `length` floats. head_dim ≤ 512.
 void gk_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride, int64_t length,
                    int64_t head_dim, float scale, float alibi_slope, float *scores, float *out);
+/// Up to GK_ATTEND_MANY query heads that read the same cached K/V head, as gk_attend_f16 each:
+/// query i at q[i] over the first lengths[i] positions, with its own ALiBi slope, into out[i].
+/// Each cached row is loaded and converted once for all of them; the results are the same bits
+/// as one gk_attend_f16 call per query. `scores` holds nq × max(lengths) floats.
+#define GK_ATTEND_MANY 4
+void gk_attend_f16_many(const float *const *q, const int64_t *lengths, const float *alibi_slopes, int nq,
+                        const uint16_t *keys, const uint16_t *values, int64_t stride, int64_t head_dim, float scale,
+                        float *scores, float *const *out);
 /// gate[i] = silu(gate[i]) · up[i].
 void gk_swiglu(float *gate, const float *up, int64_t n);
 
