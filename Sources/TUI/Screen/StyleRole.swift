@@ -26,4 +26,13 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case overlayBorder = "overlay_border"
     case overlayTitle = "overlay_title"
     case selection
+    /// Markdown in replies: headings, **strong**, *emphasis*, `code`, fenced code blocks,
+    /// > quotes, and the markers (bullets, quote bars, rules, the clipped-code arrow).
+    case mdHeading = "md_heading"
+    case mdStrong = "md_strong"
+    case mdEmphasis = "md_emphasis"
+    case mdCode = "md_code"
+    case mdCodeBlock = "md_code_block"
+    case mdQuote = "md_quote"
+    case mdMarker = "md_marker"
 }

@@ -32,6 +32,13 @@ enum BuiltinThemes {
         overlay_border  = { fg = "#5fafff", bg = "#1c2430" }
         overlay_title   = { fg = "#ffffff", bg = "#1c2430", bold = true }
         selection       = { reverse = true }
+        md_heading      = { fg = "#87d7ff", bold = true }
+        md_strong       = { fg = "#ffffff", bold = true }
+        md_emphasis     = { fg = "#e4e4e4", italic = true }
+        md_code         = { fg = "#ffd787", bg = "#303030" }
+        md_code_block   = { fg = "#d7d7af", bg = "#1c1c1c" }
+        md_quote        = { fg = "#a8a8a8", italic = true }
+        md_marker       = { fg = "#6c6c6c" }
         """#,
         "light": #"""
         # ghostchat light theme: dark text on a light background (sets the background itself).
@@ -63,6 +70,13 @@ enum BuiltinThemes {
         overlay_border  = { fg = "#005f87", bg = "#eeeeee" }
         overlay_title   = { fg = "#000000", bg = "#eeeeee", bold = true }
         selection       = { reverse = true }
+        md_heading      = { fg = "#005f87", bold = true }
+        md_strong       = { fg = "#000000", bold = true }
+        md_emphasis     = { fg = "#1c1c1c", italic = true }
+        md_code         = { fg = "#875f00", bg = "#eeeeee" }
+        md_code_block   = { fg = "#303030", bg = "#eeeeee" }
+        md_quote        = { fg = "#585858", italic = true }
+        md_marker       = { fg = "#8a8a8a" }
         """#,
         "high-contrast": #"""
         # ghostchat high-contrast theme: pure black and white plus the eight basic colours, so it
@@ -95,6 +109,13 @@ enum BuiltinThemes {
         overlay_border  = { fg = "bright-yellow", bg = "black", bold = true }
         overlay_title   = { fg = "bright-yellow", bg = "black", bold = true }
         selection       = { reverse = true }
+        md_heading      = { fg = "bright-yellow", bold = true, underline = true }
+        md_strong       = { fg = "bright-white", bold = true }
+        md_emphasis     = { fg = "bright-white", italic = true }
+        md_code         = { fg = "bright-green" }
+        md_code_block   = { fg = "bright-green", bg = "black" }
+        md_quote        = { fg = "bright-cyan", italic = true }
+        md_marker       = { fg = "white" }
         """#,
         "gruvbox": #"""
         # ghostchat gruvbox (dark) theme, after Pavel Pertsev's palette.
@@ -126,6 +147,13 @@ enum BuiltinThemes {
         overlay_border  = { fg = "#d79921", bg = "#32302f" }
         overlay_title   = { fg = "#fbf1c7", bg = "#32302f", bold = true }
         selection       = { reverse = true }
+        md_heading      = { fg = "#fabd2f", bold = true }
+        md_strong       = { fg = "#fbf1c7", bold = true }
+        md_emphasis     = { fg = "#ebdbb2", italic = true }
+        md_code         = { fg = "#8ec07c", bg = "#3c3836" }
+        md_code_block   = { fg = "#d5c4a1", bg = "#1d2021" }
+        md_quote        = { fg = "#a89984", italic = true }
+        md_marker       = { fg = "#7c6f64" }
         """#,
     ]
 }

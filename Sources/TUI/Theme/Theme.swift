@@ -60,13 +60,15 @@ public struct Theme: Equatable, Sendable {
         case .statusAccent, .barSystem, .barLive, .barFree, .warning: return .status
         case .overlayBorder, .overlayTitle: return .overlay
         case .inputPrompt: return .input
+        case .mdHeading, .mdStrong, .mdEmphasis, .mdCode, .mdCodeBlock, .mdQuote, .mdMarker: return .assistantText
         default: return .normal
         }
     }
 
     /// The style for `role` with colours filled in from its parents.
     public func resolved(_ role: StyleRole) -> TextStyle {
-        var style = styles[role] ?? TextStyle()
+        // A theme written before the markdown roles still shows headings bold, and so on.
+        var style = styles[role] ?? (role.rawValue.hasPrefix("md_") ? Self.monochromeStyle(for: role) : TextStyle())
         var ancestor = Self.parent(of: role)
         while let current = ancestor, style.foreground == nil || style.background == nil {
             if let parentStyle = styles[current] {
@@ -85,6 +87,10 @@ public struct Theme: Equatable, Sendable {
         case .userLabel, .assistantLabel, .overlayTitle, .error, .warning, .inputPrompt: return TextStyle(bold: true)
         case .evicted, .hint, .interrupted, .notice: return TextStyle(dim: true)
         case .headerAccent: return TextStyle(reverse: true)
+        case .mdHeading, .mdStrong: return TextStyle(bold: true)
+        case .mdEmphasis, .mdQuote: return TextStyle(italic: true)
+        case .mdCode: return TextStyle(underline: true)
+        case .mdMarker: return TextStyle(dim: true)
         default: return TextStyle()
         }
     }

@@ -14,9 +14,11 @@ public final class ConversationLayout: @unchecked Sendable, Equatable {
         var width: Int
         var showCursor: Bool
         var lines: [StyledLine]
-        /// Messages only: the growing wrap of the sanitized text and its final lines, styled.
+        /// Your messages: the growing wrap of the sanitized text and its final lines, styled.
         var wrap: GrowingWrap?
         var stableLines: [StyledLine] = []
+        /// Replies: their growing Markdown layout (its final lines indented in `stableLines`).
+        var markdown: GrowingMarkdown?
     }
 
     private var items: [Item] = []
@@ -56,11 +58,26 @@ public final class ConversationLayout: @unchecked Sendable, Equatable {
         // Compared byte for byte: String == would call "é" and "e\u{301}" the same.
         let added = Self.addition(from: item.raw, to: entry.text)
         if sameFlags, item.width == width, item.showCursor == showCursor, added == "" { return }
-        guard item.width == width, var wrap = item.wrap, old.kind == entry.kind, old.evicted == entry.evicted,
+        guard item.width == width, item.wrap != nil || item.markdown != nil, old.kind == entry.kind, old.evicted == entry.evicted,
               !item.raw.hasSuffix("\r"), let added else {
             item = layOut(entry, width: width, showCursor: showCursor)
             return
         }
+        if var markdown = item.markdown {
+            let before = markdown.laidOutCharacters
+            markdown.append(TerminalSafeText.sanitize(added))
+            wrappedCharacters += markdown.laidOutCharacters - before
+            for line in markdown.stable.dropFirst(item.stableLines.count) {
+                item.stableLines.append(ConversationView.replyLine(line, entry, width: width))
+            }
+            item.raw += added
+            item.entry = Self.withoutText(entry)
+            item.showCursor = showCursor
+            item.markdown = markdown
+            item.lines = lines(of: item)
+            return
+        }
+        guard var wrap = item.wrap else { return }
         // The same message with text added at its end: wrap only the addition.
         let before = wrap.wrappedCharacters
         wrap.append(TerminalSafeText.sanitize(added))
@@ -82,6 +99,14 @@ public final class ConversationLayout: @unchecked Sendable, Equatable {
             return Item(entry: entry, raw: entry.text, width: width, showCursor: showCursor,
                         lines: ConversationView.block(for: entry, width: width, showCursor: showCursor))
         }
+        if entry.kind == .assistant {
+            let markdown = GrowingMarkdown(width: ConversationView.textWidth(width), text: TerminalSafeText.sanitize(entry.text))
+            var item = Item(entry: Self.withoutText(entry), raw: String(decoding: Array(entry.text.utf8), as: UTF8.self),
+                            width: width, showCursor: showCursor, lines: [], markdown: markdown)
+            item.stableLines = markdown.stable.map { ConversationView.replyLine($0, entry, width: width) }
+            item.lines = lines(of: item)
+            return item
+        }
         let wrap = GrowingWrap(width: ConversationView.textWidth(width), text: TerminalSafeText.sanitize(entry.text))
         var item = Item(entry: Self.withoutText(entry), raw: String(decoding: Array(entry.text.utf8), as: UTF8.self),
                         width: width, showCursor: showCursor, lines: [], wrap: wrap)
@@ -92,8 +117,16 @@ public final class ConversationLayout: @unchecked Sendable, Equatable {
 
     /// Label, final lines, the changing tail (with the cursor), the interrupted marker.
     private func lines(of item: Item) -> [StyledLine] {
-        guard let wrap = item.wrap else { return item.lines }
         let entry = item.entry
+        if let markdown = item.markdown {
+            let suffix = markdown.text.isEmpty ? (item.showCursor ? ConversationView.streamingCursor : " ")
+                : (item.showCursor ? ConversationView.streamingCursor : "")
+            let tail = markdown.tailLines(suffix: suffix)
+            wrappedCharacters += markdown.tailCharacters + suffix.count
+            return ConversationView.head(entry) + item.stableLines + tail.map { ConversationView.replyLine($0, entry, width: item.width) }
+                + ConversationView.foot(entry, width: item.width)
+        }
+        guard let wrap = item.wrap else { return item.lines }
         let tail: [String]
         if wrap.text.isEmpty {
             tail = TextWrapper.wrap(item.showCursor ? ConversationView.streamingCursor : " ", width: wrap.width)

@@ -1,5 +1,5 @@
-/// The scrollable conversation: role labels, wrapped messages, markers for system-prompt
-/// changes, interrupted replies and evicted turns.
+/// The scrollable conversation: role labels, wrapped messages (replies as Markdown), markers
+/// for system-prompt changes, interrupted replies and evicted turns.
 public enum ConversationView {
     static let indent = 2
     static let streamingCursor = "▍"
@@ -29,6 +29,10 @@ public enum ConversationView {
             var text = body
             if showCursor { text += streamingCursor }
             if text.isEmpty { text = " " }
+            if entry.kind == .assistant {
+                let laidOut = MarkdownLayout.lines(of: text, width: textWidth(width))
+                return head(entry) + laidOut.map { replyLine($0, entry, width: width) } + foot(entry, width: width)
+            }
             let wrapped = TextWrapper.wrap(text, width: textWidth(width))
             return head(entry) + wrapped.map { bodyLine($0, entry, width: width) } + foot(entry, width: width)
         case .systemPrompt:
@@ -64,6 +68,13 @@ public enum ConversationView {
     static func bodyLine(_ text: String, _ entry: TranscriptEntry, width: Int) -> StyledLine {
         let role: StyleRole = entry.evicted ? .evicted : (entry.kind == .user ? .userText : .assistantText)
         return StyledLine([.init(padding(width) + text, role)])
+    }
+
+    /// One laid-out line of a reply's Markdown, indented; an evicted reply is greyed whole.
+    static func replyLine(_ line: StyledLine, _ entry: TranscriptEntry, width: Int) -> StyledLine {
+        let pad = StyledLine.Span(padding(width), entry.evicted ? .evicted : .assistantText)
+        if entry.evicted { return StyledLine([pad] + line.spans.map { .init($0.text, .evicted) }) }
+        return StyledLine([pad] + line.spans, fill: line.fill)
     }
 
     /// The "interrupted" marker under a stopped reply.
