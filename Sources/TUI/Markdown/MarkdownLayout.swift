@@ -112,29 +112,15 @@ public enum MarkdownLayout {
     }
 
     static func marker(_ text: String, width: Int) -> StyledLine {
-        StyledLine(clip(text, width: width).text, .mdMarker)
+        StyledLine(DisplayWidth.clip(text, to: width).text, .mdMarker)
     }
 
     /// A code line: never wrapped; cut at the edge with "→" so the reader knows there is more.
     static func codeLine(_ source: Substring, width: Int) -> StyledLine {
-        let (shown, cut) = clip(String(source), width: width)
+        let (shown, cut) = DisplayWidth.clip(String(source), to: width)
         var spans = [StyledLine.Span(shown, .mdCodeBlock)]
         if cut { spans.append(.init("→", .mdMarker)) }
         return StyledLine(spans, fill: .mdCodeBlock)
-    }
-
-    /// `text` if it fits in `width` columns, else its first `width - 1` columns and true.
-    static func clip(_ text: String, width: Int) -> (text: String, cut: Bool) {
-        guard DisplayWidth.of(text) > width else { return (text, false) }
-        var shown = ""
-        var used = 0
-        for character in text {
-            let w = DisplayWidth.of(character)
-            if used + w > width - 1 { break }
-            shown.append(character)
-            used += w
-        }
-        return (shown, true)
     }
 
     // MARK: Inline

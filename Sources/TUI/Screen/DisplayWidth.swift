@@ -1,6 +1,21 @@
 /// Terminal column widths computed from Unicode properties, not `wcwidth`: glibc's tables
 /// lag behind emoji and get ZWJ sequences and variation selectors wrong.
 public enum DisplayWidth {
+    /// `text` if it fits in `width` columns, else its first `width - 1` columns (room for a
+    /// marker such as "…" or "→") and true.
+    public static func clip(_ text: String, to width: Int) -> (text: String, cut: Bool) {
+        guard of(text) > width else { return (text, false) }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let w = of(character)
+            if used + w > width - 1 { break }
+            kept.append(character)
+            used += w
+        }
+        return (kept, true)
+    }
+
     /// Columns one grapheme cluster occupies: 0, 1 or 2.
     public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars

@@ -32,16 +32,8 @@ public enum HeaderView {
     /// Cuts `text` to `width` columns, ending in "…" when anything was cut.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
-        if DisplayWidth.of(text) <= width { return text }
-        var result = ""
-        var used = 0
-        for character in text {
-            let w = DisplayWidth.of(character)
-            if used + w > width - 1 { break }
-            result.append(character)
-            used += w
-        }
-        return result + "…"
+        let (kept, cut) = DisplayWidth.clip(text, to: width)
+        return cut ? kept + "…" : kept
     }
 
     private static func truncateSpans(_ line: StyledLine, width: Int) -> [StyledLine.Span] {
