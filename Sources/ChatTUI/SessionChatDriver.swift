@@ -124,6 +124,9 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
             emit(.context(usage(session)))
             emit(.notice(ChatSession.tookBackNotice(text)))
         case .retry: stream(session, replacingLast: true) { onText in try session.retry(onText: onText) }
+        case .copy(let text, let savedTo):
+            emit(.copy(text))
+            emit(.notice(ChatSession.copiedNotice(text, savedTo: savedTo, toTerminal: true)))
         }
     }
 

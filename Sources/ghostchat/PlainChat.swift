@@ -2,6 +2,7 @@ import Chat
 import ChatLlama
 import Dispatch
 import Foundation
+import TUI
 
 /// The line-based chat loop: reads stdin, runs commands, streams replies.
 struct PlainChat {
@@ -96,6 +97,11 @@ struct PlainChat {
                 console.notice(notice)
             case .tookBack(let text): console.notice(ChatSession.tookBackNotice(text))
             case .retry: stream { [session] onText in try session.retry(onText: onText) }
+            case .copy(let text, let savedTo):
+                // On a terminal the sequence goes with the replies (stdout); a pipe gets none.
+                let toTerminal = isatty(STDOUT_FILENO) == 1
+                if toTerminal { console.reply(Clipboard.osc52(text)) }
+                console.notice(ChatSession.copiedNotice(text, savedTo: savedTo, toTerminal: toTerminal))
             case .help: console.notice("commands:\n" + SlashCommand.helpText)
             case .quit: break
             }

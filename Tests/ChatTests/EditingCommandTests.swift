@@ -124,6 +124,38 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertEqual(try session.reply(to: "short").stats.generated, 3)
     }
 
+    /// /copy gives a reply's stored text (1 the last, 2 the one before; withdrawn ones do not
+    /// count) and writes it to copied.txt in the data directory, readable only by you.
+    func testCopyGivesTheStoredReplyAndSavesIt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-copy-\(UUID().uuidString.prefix(8))")
+        setenv("GHOSTCHAT_DATA_DIR", dir.path, 1)
+        defer {
+            unsetenv("GHOSTCHAT_DATA_DIR")
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let (session, _) = try makeSession()
+        let presets = PresetLibrary.standard(userFile: nil)
+        XCTAssertThrowsError(try session.perform(.copy(nil), presets: presets)) { XCTAssertEqual("\($0)", "no reply to copy yet") }
+        let first = try session.reply(to: "first").text
+        let second = try session.reply(to: "second").text
+        try session.reply(to: "third")
+        _ = try session.undo()
+        guard case .copy(let last, let path) = try session.perform(.copy(nil), presets: presets) else { return XCTFail("copy") }
+        XCTAssertEqual(last, second, "the withdrawn third reply does not count")
+        XCTAssertEqual(path, dir.appendingPathComponent("copied.txt").path)
+        XCTAssertEqual(try String(contentsOfFile: path!, encoding: .utf8), second)
+        let mode = try FileManager.default.attributesOfItem(atPath: path!)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+        guard case .copy(let earlier, _) = try session.perform(.copy(2), presets: presets) else { return XCTFail("copy 2") }
+        XCTAssertEqual(earlier, first)
+        XCTAssertThrowsError(try session.perform(.copy(3), presets: presets)) { XCTAssertEqual("\($0)", "there are 2 replies in this chat") }
+        XCTAssertEqual(try SlashCommand(parsing: "/copy"), .copy(nil))
+        XCTAssertEqual(try SlashCommand(parsing: "/copy 2"), .copy(2))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/copy 0"))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/copy last"))
+        XCTAssertTrue(ChatSession.copiedNotice(second, savedTo: path, toTerminal: true).hasSuffix("also in \(path!)"))
+    }
+
     func testNewCommandsParse() throws {
         XCTAssertEqual(try SlashCommand(parsing: "/retry"), .retry)
         XCTAssertEqual(try SlashCommand(parsing: "/undo"), .undo)

@@ -117,9 +117,11 @@ final class TmuxEndToEndTests: XCTestCase {
     func testHelpOverlayOpensAndCloses() throws {
         try startDemo()
         tmux.keys("F1")
-        try tmux.waitFor(because: "F1 opens help, which lists the commands") {
-            $0.contains("help · Esc closes") && $0.contains("/retry")
+        try tmux.waitFor(because: "F1 opens help, which lists the keys and commands") {
+            $0.contains("help · Esc closes") && $0.contains("F3 (Alt-C), F4") && $0.contains("/system")
         }
+        tmux.keys("PageDown")
+        try tmux.waitFor(because: "the rest of the commands are a page down") { $0.contains("/copy [N]") && $0.contains("/retry") }
         tmux.keys("Escape")
         try tmux.waitFor(because: "Esc closes help") { !$0.contains("help · Esc closes") }
         try tmux.type("/help")

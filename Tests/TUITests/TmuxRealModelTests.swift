@@ -209,6 +209,33 @@ final class TmuxRealModelTests: XCTestCase {
         XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
     }
 
+    /// A scripted reply in Markdown is drawn as such (a heading, a bullet, emphasis and code
+    /// without their marks; the script allows each byte twice, a newline once), and F3 puts the reply's raw text on the clipboard through OSC 52, which
+    /// tmux (set-clipboard on) stores as its paste buffer; it is also in copied.txt.
+    func testMarkdownReplyIsDrawnAndCopiedThroughOSC52() throws {
+        guard let tmux else { return }
+        let vocabulary = Self.fixtures.appendingPathComponent("llama2-vocab.gguf").path
+        let reply = "# Hi\n- *Em*`cd`"
+        let model = try ScriptedModel.write(replying: Array(reply.utf8), vocabulary: vocabulary)
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 256 -n 60 -t 1 --temp 0 --template llama2 --no-store; "
+            + "echo EXIT=$?; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 80, rows: 24)
+        tmux.run(["set-option", "-g", "set-clipboard", "on"])
+        try tmux.waitFor("● idle", because: "the scripted model loads")
+        try tmux.type("hello")
+        tmux.keys("Enter")
+        let screen = try tmux.waitFor(because: "the reply is drawn") { $0.contains("• Emcd") && $0.contains("● idle") }
+        XCTAssertTrue(screen.contains("  Hi\n"), screen)
+        XCTAssertFalse(screen.contains("*") || screen.contains("`") || screen.contains("#"), screen)
+        tmux.keys("F3")
+        try tmux.waitFor("copied the reply", because: "F3 copies the last reply")
+        XCTAssertEqual(tmux.run(["show-buffer"]).output, reply, "tmux received the raw text through OSC 52")
+        XCTAssertEqual(try String(contentsOf: dataDirectory.appendingPathComponent("copied.txt"), encoding: .utf8), reply)
+        tmux.keys("C-d")
+        XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
+    }
+
     /// A reply longer than the context stops inside it and says so: the bar and /context
     /// never show more than the capacity, and the next message still gets a reply.
     func testAReplyThatFillsTheContextStopsAtItsEnd() throws {

@@ -86,6 +86,22 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(Fixtures.press([.control("d")], &state), [.cancel, .quit])
     }
 
+    /// F3 and Alt-C run /copy; the driver's copy event becomes the clipboard effect; F4 turns
+    /// the mouse wheel on and off (off at the start, so the terminal can select text).
+    func testCopyKeysAndTheMouseToggle() {
+        var state = Fixtures.chat()
+        XCTAssertEqual(Fixtures.press([.function(3)], &state), [.command(name: "copy", argument: "")])
+        XCTAssertEqual(Fixtures.press([.alt("c")], &state), [.command(name: "copy", argument: "")])
+        Fixtures.type("/copy 2", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.command(name: "copy", argument: "2")])
+        XCTAssertEqual(state.update(.driver(.copy("Hello! **How**"))), [.copyToClipboard("Hello! **How**")])
+        XCTAssertFalse(state.mouseWheel)
+        XCTAssertEqual(Fixtures.press([.function(4)], &state), [.setMouse(true)])
+        XCTAssertEqual(state.flash, "mouse: the wheel scrolls the chat (F4: select text instead)")
+        XCTAssertEqual(Fixtures.press([.function(4)], &state), [.setMouse(false)])
+        XCTAssertEqual(Clipboard.osc52("hé\u{1B}"), "\u{1B}]52;c;aMOpGw==\u{07}")
+    }
+
     func testSlashCommands() {
         var state = Fixtures.chat()
         Fixtures.type("/system Speak in French", &state)

@@ -57,6 +57,9 @@ extension ChatSession {
         case .clear:
             let chat = fresh()
             return .replaced(by: chat, notice: "new chat \(chat.id) (same system message and settings)")
+        case .copy(let n):
+            let text = try reply(fromLast: n ?? 1)
+            return .copy(text, savedTo: Self.saveCopy(text))
         case .sessions:
             guard let store else { throw ChatError("chats are not being stored (--no-store, or the store could not be opened)") }
             let list = try store.list()
@@ -73,6 +76,38 @@ extension ChatSession {
             repeat-penalty \(s.repeatPenalty)  repeat-last-n \(s.repeatLastN)  seed \(s.seed)
             n \(n < 0 ? "-1 (until the model stops)" : String(n))  context \(engine.contextLength) tokens (\(reserve) kept for the reply)
             """
+    }
+
+    /// The reply `n` back from the last (1: the last), as stored: raw Markdown, no wrapping.
+    public func reply(fromLast n: Int) throws -> String {
+        let replies = transcript.messages.filter { $0.role == .assistant && !$0.isWithdrawn }
+        guard !replies.isEmpty else { throw ChatError("no reply to copy yet") }
+        guard n >= 1, n <= replies.count else {
+            throw ChatError("there \(replies.count == 1 ? "is 1 reply" : "are \(replies.count) replies") in this chat")
+        }
+        return replies[replies.count - n].content
+    }
+
+    /// Writes copied text to `<data dir>/copied.txt` (only you can read it); the path, or nil.
+    static func saveCopy(_ text: String) -> String? {
+        let folder = ChatPaths.dataDirectory()
+        let file = folder.appendingPathComponent("copied.txt")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file, options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+            return file.path
+        } catch {
+            return nil
+        }
+    }
+
+    /// What to say after `/copy`: how much, and where else it is.
+    public static func copiedNotice(_ text: String, savedTo: String?, toTerminal: Bool) -> String {
+        let size = "\(text.count) character\(text.count == 1 ? "" : "s")"
+        let how = toTerminal ? "copied the reply (\(size)) to the clipboard through the terminal (OSC 52)" : "copied the reply (\(size))"
+        guard let savedTo else { return how + (toTerminal ? "" : ": no terminal and no file to copy it to") }
+        return how + (toTerminal ? "; also in \(savedTo)" : " to \(savedTo)")
     }
 
     /// Where `/save [PATH]` writes: the path given (`~` expanded), or for a bare `/save` the

@@ -12,6 +12,10 @@ public enum CommandOutcome {
     case tookBack(String)
     /// `/retry`: the front end streams `session.retry(onText:)`.
     case retry
+    /// `/copy`: the front end puts `text` on the clipboard (OSC 52 on a terminal); it is also
+    /// in the file at `savedTo` (nil if that could not be written), for terminals that
+    /// ignore OSC 52.
+    case copy(String, savedTo: String?)
     /// `/help`: the front end shows its help.
     case help
     /// `/quit`: the front end ends the chat.

@@ -23,6 +23,8 @@ public enum SlashCommand: Equatable, Sendable {
     case undo
     case clear
     case sessions
+    /// `/copy [N]`: the last reply, or the Nth from last, to the clipboard.
+    case copy(Int?)
     case quit
 
     /// One command as both front ends show it: name, aliases, argument syntax, one-line summary.
@@ -50,6 +52,7 @@ public enum SlashCommand: Equatable, Sendable {
         Spec(name: "save", aliases: [], arguments: "[PATH]", summary: "export the chat (.json complete, .md readable)", waitsForReply: false),
         Spec(name: "load", aliases: [], arguments: "ID|PATH.json", summary: "continue a stored chat or an exported file", waitsForReply: true),
         Spec(name: "sessions", aliases: [], arguments: "", summary: "list stored chats", waitsForReply: false),
+        Spec(name: "copy", aliases: [], arguments: "[N]", summary: "copy the last reply (or the Nth from last) to the clipboard", waitsForReply: false),
         Spec(name: "retry", aliases: [], arguments: "", summary: "generate the last reply again", waitsForReply: true),
         Spec(name: "undo", aliases: [], arguments: "", summary: "take back your last message and its reply", waitsForReply: true),
         Spec(name: "clear", aliases: ["new"], arguments: "", summary: "new chat, same system message and settings", waitsForReply: true),
@@ -117,6 +120,10 @@ public enum SlashCommand: Equatable, Sendable {
         case "undo": self = try noArgument(.undo)
         case "clear", "new": self = try noArgument(.clear)
         case "sessions": self = try noArgument(.sessions)
+        case "copy":
+            if argument.isEmpty { self = .copy(nil); return }
+            guard let n = Int(argument), n >= 1 else { throw ChatError("usage: /copy [N] (1 is the last reply, 2 the one before)") }
+            self = .copy(n)
         case "quit", "exit", "q": self = try noArgument(.quit)
         default: throw ChatError("unknown command /\(name) (/help lists them)")
         }

@@ -15,6 +15,10 @@ public enum Effect: Equatable, Sendable {
     case cancel
     case command(name: String, argument: String)
     case setTheme(String)
+    /// Put text on the system clipboard through the terminal (OSC 52).
+    case copyToClipboard(String)
+    /// Turn the mouse wheel on (scrolls the chat) or off (the terminal's own selection works).
+    case setMouse(Bool)
     case redraw
     case quit
 }

@@ -17,6 +17,12 @@ extension AppState {
             headerExpanded.toggle()
             clampScroll()
             return []
+        case .function(3), .alt("c"):
+            return run(command: "copy", argument: "")
+        case .function(4):
+            mouseWheel.toggle()
+            flash = mouseWheel ? "mouse: the wheel scrolls the chat (F4: select text instead)" : "mouse: select text with it (F4: wheel scrolling)"
+            return [.setMouse(mouseWheel)]
         case .control("l"):
             return [.redraw]
         case .control("c"):

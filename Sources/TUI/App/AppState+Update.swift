@@ -15,6 +15,8 @@ extension AppState {
             themeName = name
             flash = "theme: \(name)"
             return []
+        case .driver(.copy(let text)):
+            return [.copyToClipboard(text)]
         case .driver(let event):
             apply(event)
             return []
@@ -83,6 +85,8 @@ extension AppState {
                 if let reply = entries[(user + 1)...].firstIndex(where: { $0.kind == .assistant }) { entries.remove(at: reply) }
                 entries.remove(at: user)
             }
+        case .copy:
+            break  // an effect, handled in update
         case .notice(let text):
             insertAboveReply(TranscriptEntry(kind: .notice, text: text))
         case .error(let text):

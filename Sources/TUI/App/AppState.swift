@@ -43,6 +43,9 @@ public struct AppState: Equatable, Sendable {
     public var themeNames: [String]
     /// A short message in the status bar (cleared by the next key).
     public var flash: String?
+    /// Whether the mouse wheel scrolls the chat. Off by default: capturing the mouse would
+    /// take away the terminal's own text selection.
+    public var mouseWheel = false
     public var shouldQuit = false
     public var spinnerFrame = 0
     /// Slash commands: the driver's, then the screen's own.

@@ -71,6 +71,8 @@ public final class ChatScreen {
                 state.commandArguments[name] = driver.completions(forCommand: name)
             }
         case .setTheme(let name): switchTheme(to: name, state: &state, terminal: terminal, fallback: false)
+        case .copyToClipboard(let text): terminal.copyToClipboard(text)
+        case .setMouse(let on): terminal.setMouseWheel(on)
         case .redraw: terminal.invalidate()
         case .quit: state.shouldQuit = true
         }

@@ -19,6 +19,8 @@ public enum DriverEvent: Equatable, Sendable {
     case transcript([TranscriptEntry])
     /// `/undo`: the last user message and its reply, if any, were taken back (notices stay).
     case tookBack
+    /// `/copy`: put this text on the clipboard (the notice about it follows).
+    case copy(String)
     /// A line of command output or information.
     case notice(String)
     case error(String)

@@ -150,6 +150,13 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
             lock.unlock()
             guard let lastUser else { emit(.error("nothing to retry")); return }
             stream(reply: Self.reply(to: lastUser) + " (again)", replacingLast: true)
+        case "copy":
+            lock.lock()
+            let last = turns.last(where: { $0.kind == .assistant })?.text
+            lock.unlock()
+            guard let last else { emit(.error("no reply to copy yet")); return }
+            emit(.copy(last))
+            emit(.notice("copied the reply (\(last.count) characters) to the clipboard through the terminal (OSC 52)"))
         case "set": emit(.notice(argument.isEmpty ? "sampler: temp 0.8, top-k 40, top-p 0.95, min-p 0.05" : "set \(argument) (demo)"))
         default: emit(.error("/\(name) is not available in the demo"))
         }

@@ -27,7 +27,8 @@ public final class NcursesTerminal: TerminalScreen {
         nonl()         // keeps Enter (CR) apart from Ctrl-J (LF)
         keypad(gc_stdscr(), true)
         intrflush(gc_stdscr(), false)
-        mousemask(gc_wheel_up_mask() | gc_wheel_down_mask(), nil)
+        // The mouse stays the terminal's (selection, copy) until F4 asks for wheel scrolling.
+        mousemask(0, nil)
         mouseinterval(0)
         let hasColors = has_colors()
         if hasColors {
@@ -115,6 +116,17 @@ public final class NcursesTerminal: TerminalScreen {
         }
         refresh()
         previous = buffer
+    }
+
+    public func copyToClipboard(_ text: String) {
+        guard isOpen else { return }
+        refresh()  // ncurses' own output first, so the sequence lands between frames
+        FileHandle.standardOutput.write(Data(Clipboard.osc52(text).utf8))
+    }
+
+    public func setMouseWheel(_ on: Bool) {
+        guard isOpen else { return }
+        mousemask(on ? gc_wheel_up_mask() | gc_wheel_down_mask() : 0, nil)
     }
 
     public func invalidate() {

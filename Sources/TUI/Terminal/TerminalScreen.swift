@@ -11,6 +11,10 @@ public protocol TerminalScreen: AnyObject {
     func invalidate()
     /// Switches colours, mapped down to what the terminal has (after NO_COLOR).
     func apply(_ theme: Theme)
+    /// Puts `text` on the system clipboard: an OSC 52 sequence the terminal (or tmux) acts on.
+    func copyToClipboard(_ text: String)
+    /// Reports the mouse wheel as keys (true), or leaves the mouse to the terminal (false).
+    func setMouseWheel(_ on: Bool)
     /// Leaves full-screen mode and restores the terminal. Idempotent.
     func close()
 }

@@ -11,6 +11,7 @@ public enum HelpOverlay {
         ("Ctrl-K/U/W, Ctrl-Y", "kill to end/start/word, yank"),
         ("Tab", "complete /commands and arguments"),
         ("F2, Ctrl-L", "expand system prompt, redraw"),
+        ("F3 (Alt-C), F4", "copy the last reply, mouse wheel on/off"),
     ]
 
     /// The overlay's content: keys, then commands. Sized to fit a 30-row terminal whole.
