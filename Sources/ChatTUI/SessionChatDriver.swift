@@ -153,6 +153,11 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         queue.sync {}
     }
 
+    /// `ChatSession.resumeHint` of the chat open at the end (after any /load or /clear).
+    public var resumeHint: String? {
+        queue.sync { session?.resumeHint }
+    }
+
     // MARK: Mapping session state to the UI's
 
     private func header(_ chat: ChatSession) -> HeaderInfo {

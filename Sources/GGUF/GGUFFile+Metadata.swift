@@ -52,7 +52,7 @@ extension GGUFFile {
     }
 
     /// `n` in the largest of `units` it reaches, with one decimal (`12.3 MiB`).
-    private static func scaled(_ n: Int, _ units: [(Int, String)], unit: String = "") -> String {
+    public static func scaled(_ n: Int, _ units: [(Int, String)], unit: String = "") -> String {
         guard let (size, name) = units.first(where: { n >= $0.0 }) else { return "\(n)\(unit)" }
         let tenths = (n * 10 + size / 2) / size
         return "\(tenths / 10).\(tenths % 10)\(name)"

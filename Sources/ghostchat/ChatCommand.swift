@@ -79,12 +79,14 @@ struct ChatCommand: ParsableCommand {
                 try makeSession(console: Console(redirect: notice), presets: presets, config: config, progress: progress)
             }
             try TUILauncher.run(driver: driver, theme: theme ?? config.theme ?? "dark")
+            if let hint = driver.resumeHint { Console().notice(hint) }
             return
         }
         let console = Console()
         let session = try makeSession(console: console, presets: presets, config: config)
         var repl = PlainChat(session: session, presets: presets, console: console)
         repl.run()
+        if console.interactive, let hint = repl.session.resumeHint { console.notice(hint) }
     }
 
     /// Refuses a model path that is missing or not a GGUF file before the full screen opens,

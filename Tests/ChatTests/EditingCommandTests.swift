@@ -156,6 +156,27 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertTrue(ChatSession.copiedNotice(second, savedTo: path, toTerminal: true).hasSuffix("also in \(path!)"))
     }
 
+    /// /info shows the model card with this chat's context and template; the way out names
+    /// the command that continues a stored chat that has a message.
+    func testInfoAndTheResumeHint() throws {
+        let (session, engine) = try makeSession()
+        let presets = PresetLibrary.standard(userFile: nil)
+        XCTAssertEqual(try SlashCommand(parsing: "/info"), .info)
+        guard case .notice(let card) = try session.perform(.info, presets: presets) else { return XCTFail("info") }
+        XCTAssertTrue(card.hasPrefix("model: \(engine.modelInfo.fileName)"), card)
+        XCTAssertTrue(card.contains("context: 512 tokens · template: llama2"), card)
+        XCTAssertNil(session.resumeHint, "a chat that is not stored cannot be resumed")
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-hint-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stored = ChatSession(engine: engine, options: SessionOptions(template: .llama2, system: SystemPrompt(text: "Hi."), maxReplyTokens: 4),
+                                 store: try SessionStore(directory: dir))
+        XCTAssertNil(stored.resumeHint, "nothing said yet: nothing to continue")
+        try stored.reply(to: "hello")
+        XCTAssertEqual(stored.resumeHint, "continue this chat with: ghostchat chat --resume \(stored.id.prefix(8))")
+        XCTAssertEqual(try stored.store?.resolve(String(stored.id.prefix(8))), stored.id)
+    }
+
     func testNewCommandsParse() throws {
         XCTAssertEqual(try SlashCommand(parsing: "/retry"), .retry)
         XCTAssertEqual(try SlashCommand(parsing: "/undo"), .undo)

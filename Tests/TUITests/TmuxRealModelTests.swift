@@ -97,6 +97,7 @@ final class TmuxRealModelTests: XCTestCase {
         tmux.keys("C-d")
         let screen = try tmux.waitFor("DONE", because: "the shell runs after ghostchat exits")
         XCTAssertTrue(screen.contains("EXIT=0"), screen)
+        XCTAssertTrue(screen.contains("ghostchat: continue this chat with: ghostchat chat --resume "), "the way back is named: \(screen)")
         let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
         XCTAssertTrue(words.contains("icanon") && words.contains("echo"), screen)
     }

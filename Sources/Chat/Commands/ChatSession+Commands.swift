@@ -40,6 +40,9 @@ extension ChatSession {
             return .notice("last reply: \(s.evaluated) tokens evaluated, \(s.cacheHit) reused from the cache, \(s.generated) generated, "
                 + "\(s.evictedExchanges) exchanges evicted, \(s.attempts) attempt(s), stopped: \(s.stop)")
         case .showSettings: return .notice(settingsSummary)
+        case .info:
+            return .notice((engine.modelInfo.card + ["context: \(engine.contextLength) tokens · template: \(metadata.template.rawValue) (\(templateLabel))"])
+                .joined(separator: "\n"))
         case .set(let name, let value):
             try set(name, to: value)
             return .notice("\(name) = \(value) from the next reply")
@@ -65,6 +68,13 @@ extension ChatSession {
             let list = try store.list()
             return .notice(list.isEmpty ? "no stored chats" : list.prefix(20).map(\.line).joined(separator: "\n"))
         }
+    }
+
+    /// How to come back to this chat, said on the way out: nil when it is not stored or has
+    /// no message yet.
+    public var resumeHint: String? {
+        guard store != nil, transcript.messages.contains(where: { $0.role == .user }) else { return nil }
+        return "continue this chat with: ghostchat chat --resume \(id.prefix(8))"
     }
 
     /// Sampler settings, reply length and context size, as `/set` alone shows them.

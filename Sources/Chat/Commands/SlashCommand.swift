@@ -23,6 +23,8 @@ public enum SlashCommand: Equatable, Sendable {
     case undo
     case clear
     case sessions
+    /// `/info`: the model card.
+    case info
     /// `/copy [N]`: the last reply, or the Nth from last, to the clipboard.
     case copy(Int?)
     case quit
@@ -48,6 +50,7 @@ public enum SlashCommand: Equatable, Sendable {
         Spec(name: "check", aliases: [], arguments: "on|off [N]", summary: "check replies against the rules, retry up to N times", waitsForReply: false),
         Spec(name: "context", aliases: [], arguments: "", summary: "what the model sees: pinned, live, evicted, free", waitsForReply: false),
         Spec(name: "stats", aliases: [], arguments: "", summary: "counters of the last reply", waitsForReply: false),
+        Spec(name: "info", aliases: [], arguments: "", summary: "the model: architecture, quantization, parameters, context, template", waitsForReply: false),
         Spec(name: "set", aliases: [], arguments: "[NAME VALUE]", summary: "show or change temp, top-k, top-p, min-p, seed, n, …", waitsForReply: false),
         Spec(name: "save", aliases: [], arguments: "[PATH]", summary: "export the chat (.json complete, .md readable)", waitsForReply: false),
         Spec(name: "load", aliases: [], arguments: "ID|PATH.json", summary: "continue a stored chat or an exported file", waitsForReply: true),
@@ -110,6 +113,7 @@ public enum SlashCommand: Equatable, Sendable {
             guard !argument.isEmpty else { throw ChatError("usage: /load ID|PATH.json (/sessions lists the ids)") }
             self = .load(argument)
         case "stats": self = try noArgument(.stats)
+        case "info": self = try noArgument(.info)
         case "template": self = .template(argument)
         case "set":
             if argument.isEmpty { self = .showSettings; return }

@@ -18,6 +18,8 @@ public struct ModelInfo: Sendable, Equatable, Codable {
     public var quantization: String?
     /// `general.architecture` ("llama", "falcon" …), when the file says.
     public var architecture: String?
+    /// Weights in all tensors, when known.
+    public var parameterCount: Int?
 
     public init(fileName: String, path: String, fileSize: Int, headerHash: String, name: String? = nil, chatTemplate: String? = nil) {
         self.fileName = fileName
@@ -39,5 +41,16 @@ public struct ModelInfo: Sendable, Equatable, Codable {
                   chatTemplate: file.string("tokenizer.chat_template"))
         quantization = file.fileType?.name
         architecture = file.architecture
+        parameterCount = file.parameterCount
+    }
+
+    /// The model card `/info` shows: name and file, architecture, quantization, size.
+    public var card: [String] {
+        var facts: [String] = []
+        if let architecture { facts.append(architecture) }
+        if let quantization { facts.append(quantization) }
+        if let parameterCount { facts.append(GGUFFile.scaled(parameterCount, [(1_000_000_000, " B"), (1_000_000, " M"), (1_000, " K")]) + " parameters") }
+        facts.append(GGUFFile.scaled(fileSize, [(1 << 30, " GiB"), (1 << 20, " MiB"), (1 << 10, " KiB")], unit: " bytes"))
+        return ["model: \(name.map { "\($0) (\(fileName))" } ?? fileName)", facts.joined(separator: " · "), "file: \(path)"]
     }
 }

@@ -150,6 +150,7 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
             lock.unlock()
             guard let lastUser else { emit(.error("nothing to retry")); return }
             stream(reply: Self.reply(to: lastUser) + " (again)", replacingLast: true)
+        case "info": emit(.notice("model: demo (no model file) · canned replies"))
         case "copy":
             lock.lock()
             let last = turns.last(where: { $0.kind == .assistant })?.text
