@@ -124,6 +124,11 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
             emit(.context(usage(session)))
             emit(.notice(ChatSession.tookBackNotice(text)))
         case .retry: stream(session, replacingLast: true) { onText in try session.retry(onText: onText) }
+        case .editLast(let text): emit(.editLast(text))
+        case .resend(let text, _):
+            emit(.tookBack)
+            emit(.resent(text))
+            stream(session) { onText in try session.reply(to: text, onText: onText) }
         case .copy(let text, let savedTo):
             emit(.copy(text))
             emit(.notice(ChatSession.copiedNotice(text, savedTo: savedTo, toTerminal: true)))

@@ -97,6 +97,10 @@ struct PlainChat {
                 console.notice(notice)
             case .tookBack(let text): console.notice(ChatSession.tookBackNotice(text))
             case .retry: stream { [session] onText in try session.retry(onText: onText) }
+            case .editLast(let text): console.notice("your last message:\n\(text)\n(/edit NEW TEXT replaces it and makes its reply again)")
+            case .resend(let text, let replaced):
+                console.notice("replacing \"\(replaced.prefix(40))\" and its reply")
+                stream { [session] onText in try session.reply(to: text, onText: onText) }
             case .copy(let text, let savedTo):
                 // On a terminal the sequence goes with the replies (stdout); a pipe gets none.
                 let toTerminal = isatty(STDOUT_FILENO) == 1

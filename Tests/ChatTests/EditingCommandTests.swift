@@ -177,6 +177,27 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertEqual(try stored.store?.resolve(String(stored.id.prefix(8))), stored.id)
     }
 
+    /// /edit alone offers your last message; /edit TEXT takes that exchange back (on record as
+    /// withdrawn) and the front end sends TEXT in its place.
+    func testEditOffersTheLastMessageAndReplacesIt() throws {
+        let (session, engine) = try makeSession()
+        let presets = PresetLibrary.standard(userFile: nil)
+        XCTAssertThrowsError(try session.perform(.edit(""), presets: presets)) { XCTAssertEqual("\($0)", "no message of yours to edit yet") }
+        try session.reply(to: "first")
+        try session.reply(to: "secnod")
+        XCTAssertEqual(try SlashCommand(parsing: "/edit"), .edit(""))
+        XCTAssertEqual(try SlashCommand(parsing: "/edit second, spelled right"), .edit("second, spelled right"))
+        guard case .editLast(let offered) = try session.perform(.edit(""), presets: presets) else { return XCTFail("edit") }
+        XCTAssertEqual(offered, "secnod")
+        XCTAssertEqual(session.exchanges().count, 2, "offering the message changes nothing")
+        guard case .resend(let text, let replaced) = try session.perform(.edit("second"), presets: presets) else { return XCTFail("resend") }
+        XCTAssertEqual([text, replaced], ["second", "secnod"])
+        try session.reply(to: text)
+        XCTAssertEqual(session.exchanges().map(\.exchange.user), ["first", "second"])
+        XCTAssertEqual(session.transcript.messages.filter(\.isWithdrawn).first?.content, "secnod", "the old message stays on record")
+        XCTAssertFalse(engine.tokenizer.decode(engine.cache).contains("secnod"), "the model no longer sees it")
+    }
+
     func testNewCommandsParse() throws {
         XCTAssertEqual(try SlashCommand(parsing: "/retry"), .retry)
         XCTAssertEqual(try SlashCommand(parsing: "/undo"), .undo)

@@ -129,6 +129,23 @@ final class TmuxEndToEndTests: XCTestCase {
         try tmux.waitFor("help · Esc closes", because: "/help opens it too")
     }
 
+    /// /edit brings the last message back into the input line; sent, it replaces that
+    /// exchange on screen.
+    func testEditReplacesTheLastExchange() throws {
+        try startDemo()
+        try tmux.type("hello there")
+        tmux.keys("Enter")
+        try tmux.waitFor(because: "the demo replies") { $0.contains("Assistant") && $0.contains("● idle") }
+        try tmux.type("/edit")
+        tmux.keys("Enter")
+        try tmux.waitFor("› hello there", because: "/edit puts the last message in the input line")
+        tmux.keys("C-u")
+        try tmux.type("goodbye now")
+        tmux.keys("Enter")
+        let screen = try tmux.waitFor(because: "the edited message gets its reply") { $0.contains("goodbye now") && $0.contains("● idle") }
+        XCTAssertFalse(screen.contains("hello there"), "the old exchange is gone from the screen: \(screen)")
+    }
+
     func testCtrlDQuitsAndRestoresTheTerminal() throws {
         try startDemo()
         tmux.keys("C-d")

@@ -102,6 +102,32 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(Clipboard.osc52("hé\u{1B}"), "\u{1B}]52;c;aMOpGw==\u{07}")
     }
 
+    /// /edit puts the last message in the input line; Enter sends it as an edit (the driver
+    /// replaces the exchange: took back, then the message as resent); Esc cancels.
+    func testEditingTheLastMessage() {
+        var state = Fixtures.chat(rows: 12, columns: 80)
+        Fixtures.type("/edit", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.command(name: "edit", argument: "")])
+        _ = state.update(.driver(.editLast("Hi there")))
+        XCTAssertEqual(state.editor.text, "Hi there")
+        XCTAssertTrue(StatusBarView.line(for: state, width: 80).plainText.contains("editing your last message: Enter replaces it"))
+        Fixtures.press([.control("e")], &state)
+        XCTAssertTrue(StatusBarView.line(for: state, width: 80).plainText.contains("✎ editing your last message (Esc cancels)"))
+        Fixtures.type(", friend", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.command(name: "edit", argument: "Hi there, friend")])
+        XCTAssertFalse(state.editingLast)
+        XCTAssertEqual(state.entries.count, 2, "the driver's events replace the exchange, not the key")
+        _ = state.update(.driver(.tookBack))
+        _ = state.update(.driver(.resent("Hi there, friend")))
+        XCTAssertEqual(state.entries.map(\.text), ["Hi there, friend"])
+
+        _ = state.update(.driver(.editLast("Hi there, friend")))
+        XCTAssertEqual(Fixtures.press([.escape], &state), [])
+        XCTAssertEqual(state.editor.text, "")
+        XCTAssertFalse(state.editingLast)
+        XCTAssertEqual(state.flash, "edit cancelled")
+    }
+
     func testSlashCommands() {
         var state = Fixtures.chat()
         Fixtures.type("/system Speak in French", &state)

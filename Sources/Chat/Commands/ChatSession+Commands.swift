@@ -57,6 +57,10 @@ extension ChatSession {
             let count = transcript.messages.filter { $0.role != .system }.count
             return .replaced(by: loaded, notice: "continuing chat \(loaded.id) from \(reference) (\(count) messages)")
         case .undo: return .tookBack(try undo())
+        case .edit(let text):
+            guard let last = lastUserMessage else { throw ChatError("no message of yours to edit yet") }
+            guard !text.allSatisfy(\.isWhitespace) else { return .editLast(last) }
+            return .resend(text, replaced: try undo())
         case .clear:
             let chat = fresh()
             return .replaced(by: chat, notice: "new chat \(chat.id) (same system message and settings)")

@@ -10,6 +10,11 @@ public enum CommandOutcome {
     case replaced(by: ChatSession, notice: String)
     /// `/undo` took back this user message (and its reply, if it had one).
     case tookBack(String)
+    /// `/edit` alone: the front end offers this (your last message) for editing.
+    case editLast(String)
+    /// `/edit TEXT`: the last exchange was taken back (`replaced`, kept on record as
+    /// withdrawn); the front end streams `session.reply(to: text)`.
+    case resend(String, replaced: String)
     /// `/retry`: the front end streams `session.retry(onText:)`.
     case retry
     /// `/copy`: the front end puts `text` on the clipboard (OSC 52 on a terminal); it is also

@@ -23,6 +23,8 @@ public enum SlashCommand: Equatable, Sendable {
     case undo
     case clear
     case sessions
+    /// `/edit [TEXT]`: your last message back in the editor, or replaced by TEXT.
+    case edit(String)
     /// `/info`: the model card.
     case info
     /// `/copy [N]`: the last reply, or the Nth from last, to the clipboard.
@@ -58,6 +60,7 @@ public enum SlashCommand: Equatable, Sendable {
         Spec(name: "copy", aliases: [], arguments: "[N]", summary: "copy the last reply (or the Nth from last) to the clipboard", waitsForReply: false),
         Spec(name: "retry", aliases: [], arguments: "", summary: "generate the last reply again", waitsForReply: true),
         Spec(name: "undo", aliases: [], arguments: "", summary: "take back your last message and its reply", waitsForReply: true),
+        Spec(name: "edit", aliases: [], arguments: "[TEXT]", summary: "edit your last message (TEXT: replace it); its reply is made again", waitsForReply: true),
         Spec(name: "clear", aliases: ["new"], arguments: "", summary: "new chat, same system message and settings", waitsForReply: true),
         Spec(name: "quit", aliases: ["exit", "q"], arguments: "", summary: "end the chat (also Ctrl-D)", waitsForReply: false),
     ]
@@ -122,6 +125,7 @@ public enum SlashCommand: Equatable, Sendable {
             self = .set(name: parts[0], value: parts[1].trimmingCharacters(in: .whitespaces))
         case "retry": self = try noArgument(.retry)
         case "undo": self = try noArgument(.undo)
+        case "edit": self = .edit(argument)
         case "clear", "new": self = try noArgument(.clear)
         case "sessions": self = try noArgument(.sessions)
         case "copy":

@@ -20,6 +20,11 @@ extension ChatSession {
         return messages[user].content
     }
 
+    /// Your last message still in the chat (not taken back), if any.
+    public var lastUserMessage: String? {
+        transcript.messages.last { $0.kind == .message && $0.role == .user && !$0.isWithdrawn }?.content
+    }
+
     /// What a front end says after `undo()` took back `text`.
     public static func tookBackNotice(_ text: String) -> String {
         "took back \"\(text.prefix(40))\" and its reply, if any"

@@ -25,6 +25,11 @@ extension AppState {
             return [.setMouse(mouseWheel)]
         case .control("l"):
             return [.redraw]
+        case .control("c") where editingLast && !isBusy, .escape where editingLast && !isBusy:
+            editingLast = false
+            editor.setText("")
+            flash = "edit cancelled"
+            return []
         case .control("c"):
             if isBusy { return stopReply() }
             if !editor.isEmpty {
@@ -146,6 +151,12 @@ extension AppState {
         let message = text.hasPrefix("//") ? String(text.dropFirst()) : text
         history.record(text)
         editor.setText("")
+        if editingLast {
+            // The driver takes the old exchange back and sends this in its place.
+            editingLast = false
+            scrollTop = nil
+            return [.command(name: "edit", argument: message)]
+        }
         entries.append(TranscriptEntry(kind: .user, text: message))
         scrollTop = nil
         return [.send(message)]

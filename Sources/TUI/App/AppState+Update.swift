@@ -87,6 +87,13 @@ extension AppState {
             }
         case .copy:
             break  // an effect, handled in update
+        case .editLast(let text):
+            editor.setText(text)
+            editingLast = true
+            flash = "editing your last message: Enter replaces it and its reply, Esc cancels"
+        case .resent(let text):
+            entries.append(TranscriptEntry(kind: .user, text: text))
+            scrollTop = nil
         case .notice(let text):
             insertAboveReply(TranscriptEntry(kind: .notice, text: text))
         case .error(let text):

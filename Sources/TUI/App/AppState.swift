@@ -46,6 +46,8 @@ public struct AppState: Equatable, Sendable {
     /// Whether the mouse wheel scrolls the chat. Off by default: capturing the mouse would
     /// take away the terminal's own text selection.
     public var mouseWheel = false
+    /// The input line holds your last message for `/edit`: Enter replaces that exchange.
+    public var editingLast = false
     public var shouldQuit = false
     public var spinnerFrame = 0
     /// Slash commands: the driver's, then the screen's own.

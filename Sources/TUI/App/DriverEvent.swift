@@ -19,6 +19,10 @@ public enum DriverEvent: Equatable, Sendable {
     case transcript([TranscriptEntry])
     /// `/undo`: the last user message and its reply, if any, were taken back (notices stay).
     case tookBack
+    /// `/edit`: your last message, to edit in the input line (Enter replaces that exchange).
+    case editLast(String)
+    /// `/edit TEXT`, after `tookBack`: your message as edited, its reply follows.
+    case resent(String)
     /// `/copy`: put this text on the clipboard (the notice about it follows).
     case copy(String)
     /// A line of command output or information.

@@ -150,6 +150,20 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
             lock.unlock()
             guard let lastUser else { emit(.error("nothing to retry")); return }
             stream(reply: Self.reply(to: lastUser) + " (again)", replacingLast: true)
+        case "edit":
+            lock.lock()
+            let last = turns.last(where: { $0.kind == .user })?.text
+            lock.unlock()
+            guard let last else { emit(.error("no message of yours to edit yet")); return }
+            if argument.isEmpty { emit(.editLast(last)); return }
+            lock.lock()
+            if turns.last?.kind == .assistant { turns.removeLast() }
+            if turns.last?.kind == .user { turns.removeLast() }
+            turns.append(TranscriptEntry(kind: .user, text: argument))
+            lock.unlock()
+            emit(.tookBack)
+            emit(.resent(argument))
+            stream(reply: Self.reply(to: argument), replacingLast: false)
         case "info": emit(.notice("model: demo (no model file) · canned replies"))
         case "copy":
             lock.lock()
@@ -179,6 +193,11 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
         if lower.contains("long") {
             return Array(repeating: "This is a long streamed reply that keeps going so you can stop it with Esc or Ctrl-C.", count: 12)
                 .joined(separator: " ")
+        }
+        if lower.contains("markdown") {
+            return "## Markdown, drawn\nReplies show **strong**, *emphasis* and `inline code`:\n- lists with a hanging indent that wraps nicely\n"
+                + "> quotes\n\n```swift\nlet reply = \"fenced code keeps its lines, clipped at the edge with an arrow when too wide\"\n```\n"
+                + "F3 copies the raw text."
         }
         if lower.contains("escape") {
             // Clear screen, retitle, clipboard write (OSC 52), hyperlink (OSC 8), C1 CSI and

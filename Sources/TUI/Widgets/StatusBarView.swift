@@ -21,6 +21,7 @@ public enum StatusBarView {
         // (priority, spans): lower number = more important.
         var segments: [(Int, [StyledLine.Span])] = []
         segments.append((0, [.init(" " + stateLabel(state), .statusAccent)]))
+        if state.editingLast { segments.append((0, [.init("✎ editing your last message (Esc cancels)", .warning)])) }
         let usage = state.shownContext
         if usage.capacity > 0 {
             let barWidth = max(6, min(24, width / 5))
