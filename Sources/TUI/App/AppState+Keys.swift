@@ -180,7 +180,7 @@ extension AppState {
         if result.candidates.count > 1 {
             completions = result.candidates
             completionIndex = nil
-            completionPrefix = line.firstIndex(of: " ").map { String(line[...$0]) } ?? "/"
+            completionPrefix = result.head
         }
     }
 
