@@ -128,6 +128,40 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.flash, "edit cancelled")
     }
 
+    /// Ctrl-R searches sent inputs newest first: typing narrows, Ctrl-R goes further back,
+    /// Enter keeps the entry in the input line, Esc restores what was typed before.
+    func testCtrlRSearchesHistory() {
+        var state = Fixtures.chat(rows: 12, columns: 100)
+        _ = state.update(.driver(.transcript([TranscriptEntry(kind: .user, text: "tell me about Paris"),
+                                               TranscriptEntry(kind: .assistant, text: "…"),
+                                               TranscriptEntry(kind: .user, text: "and Rome?")])))
+        for text in ["what about pasta", "thanks"] {
+            Fixtures.type(text, &state)
+            Fixtures.press([.enter], &state)
+            _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 1, tokensPerSecond: 1))))
+        }
+        Fixtures.type("draft", &state)
+        Fixtures.press([.control("r")], &state)
+        XCTAssertEqual(state.editor.text, "thanks")
+        Fixtures.type("pa", &state)
+        XCTAssertEqual(state.editor.text, "what about pasta")
+        XCTAssertTrue(StatusBarView.line(for: state, width: 100).plainText.hasPrefix(" search history: pa · Ctrl-R older"))
+        Fixtures.press([.control("r")], &state)
+        XCTAssertEqual(state.editor.text, "tell me about Paris", "a loaded chat's messages are history too")
+        Fixtures.press([.control("r")], &state)
+        XCTAssertEqual(state.editor.text, "tell me about Paris", "nothing older: the match stays")
+        Fixtures.type("zz", &state)
+        XCTAssertTrue(StatusBarView.line(for: state, width: 100).plainText.contains("(no match)"))
+        Fixtures.press([.backspace, .backspace, .escape], &state)
+        XCTAssertNil(state.historySearch)
+        XCTAssertEqual(state.editor.text, "draft")
+        Fixtures.press([.control("r")], &state)
+        Fixtures.type("rome", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [], "Enter keeps the entry, it does not send it")
+        XCTAssertEqual(state.editor.text, "and Rome?")
+        XCTAssertNil(state.historySearch)
+    }
+
     func testSlashCommands() {
         var state = Fixtures.chat()
         Fixtures.type("/system Speak in French", &state)

@@ -4,6 +4,7 @@ extension AppState {
         let hadFlash = flash != nil
         flash = nil
         if let overlay { return handle(key, in: overlay) }
+        if historySearch != nil, let handled = handleSearch(key) { return handled }
 
         if key != .tab {
             completions = []
@@ -16,6 +17,10 @@ extension AppState {
         case .function(2):
             headerExpanded.toggle()
             clampScroll()
+            return []
+        case .control("r"):
+            historySearch = HistorySearch(draft: editor.text)
+            searchHistory(before: nil)
             return []
         case .function(3), .alt("c"):
             return run(command: "copy", argument: "")
@@ -160,6 +165,57 @@ extension AppState {
         entries.append(TranscriptEntry(kind: .user, text: message))
         scrollTop = nil
         return [.send(message)]
+    }
+
+    /// Keys while Ctrl-R searches: typing narrows, Ctrl-R goes further back, Backspace widens,
+    /// Enter keeps the entry found in the input line, Esc or Ctrl-G puts the old line back.
+    /// Any other key keeps the entry and then does what it does (nil).
+    private mutating func handleSearch(_ key: KeyEvent) -> [Effect]? {
+        guard var search = historySearch else { return nil }
+        switch key {
+        case .character(let c):
+            search.query.append(c)
+            historySearch = search
+            searchHistory(before: search.match.map { $0 + 1 })
+        case .paste(let text):
+            search.query += Self.cleanPaste(text).replacingOccurrences(of: "\n", with: " ")
+            historySearch = search
+            searchHistory(before: search.match.map { $0 + 1 })
+        case .backspace:
+            guard !search.query.isEmpty else { return [] }
+            search.query.removeLast()
+            historySearch = search
+            searchHistory(before: nil)
+        case .control("r"):
+            searchHistory(before: search.match)
+        case .escape, .control("g"), .control("c"):
+            editor.setText(search.draft)
+            historySearch = nil
+        case .enter:
+            historySearch = nil
+        default:
+            historySearch = nil
+            return nil
+        }
+        return []
+    }
+
+    /// Finds the newest entry before `index` matching the query and shows it in the input
+    /// line; with none, the line stays and the status bar says so.
+    private mutating func searchHistory(before index: Int?) {
+        guard var search = historySearch else { return }
+        if let found = history.search(search.query, before: index) {
+            search.match = found
+            search.failing = false
+            editor.setText(history.entries[found])
+        } else {
+            search.failing = true
+            if index == nil {
+                search.match = nil
+                editor.setText(search.draft)
+            }
+        }
+        historySearch = search
     }
 
     private mutating func complete() {

@@ -77,6 +77,8 @@ extension AppState {
                 remaining -= 1
             }
         case .transcript(let list):
+            // A continued chat's messages are its input history too (Up, Ctrl-R).
+            if history.entries.isEmpty { for entry in list where entry.kind == .user { history.record(entry.text) } }
             entries = list
             replyEntry = nil
             scrollTop = nil

@@ -46,6 +46,16 @@ public struct AppState: Equatable, Sendable {
     /// Whether the mouse wheel scrolls the chat. Off by default: capturing the mouse would
     /// take away the terminal's own text selection.
     public var mouseWheel = false
+    /// Ctrl-R's search through sent inputs: what is typed, the entry found, and the input
+    /// line from before the search (Esc puts it back).
+    public struct HistorySearch: Equatable, Sendable {
+        public var query = ""
+        public var match: Int?
+        public var draft: String
+        /// The last search found nothing (the entry shown, if any, is an earlier find).
+        public var failing = false
+    }
+    public var historySearch: HistorySearch?
     /// The input line holds your last message for `/edit`: Enter replaces that exchange.
     public var editingLast = false
     public var shouldQuit = false

@@ -20,6 +20,14 @@ public struct InputHistory: Equatable, Sendable {
         if entries.count > limit { entries.removeFirst(entries.count - limit) }
     }
 
+    /// The newest entry before `index` (all entries when nil) that contains `query`, ignoring
+    /// case: Ctrl-R's search.
+    public func search(_ query: String, before index: Int? = nil) -> Int? {
+        let end = min(index ?? entries.count, entries.count)
+        guard end > 0 else { return nil }
+        return (0..<end).reversed().first { query.isEmpty || entries[$0].localizedCaseInsensitiveContains(query) }
+    }
+
     /// The older entry, or nil when there is none.
     public mutating func previous(current: String) -> String? {
         guard !entries.isEmpty else { return nil }

@@ -6,7 +6,7 @@ public enum HelpOverlay {
         ("Esc, Ctrl-C", "stop the reply, or ask to quit"),
         ("Ctrl-D", "quit (on an empty prompt)"),
         ("PgUp/PgDn, wheel, Home/End", "scroll (Home/End: empty input)"),
-        ("Up/Down", "input history"),
+        ("Up/Down, Ctrl-R", "input history, search it"),
         ("Ctrl-A/E, Alt-B/F", "line start/end, word left/right"),
         ("Ctrl-K/U/W, Ctrl-Y", "kill to end/start/word, yank"),
         ("Tab", "complete /commands and arguments"),

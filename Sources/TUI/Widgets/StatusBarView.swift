@@ -13,6 +13,12 @@ public enum StatusBarView {
             line.spans = [.init(" Tab: " + items.joined(separator: "  "), .statusAccent)]
             return line
         }
+        if let search = state.historySearch {
+            let text = " search history: \(search.query)" + (search.failing ? " (no match)" : "")
+                + " · Ctrl-R older · Enter keeps · Esc cancels"
+            line.spans = [.init(TerminalSafeText.sanitize(text, keepNewlines: false), .statusAccent)]
+            return line
+        }
         if let flash = state.flash {
             line.spans = [.init(" " + TerminalSafeText.sanitize(flash, keepNewlines: false), .statusAccent)]
             return line
