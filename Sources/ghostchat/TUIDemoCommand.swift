@@ -24,6 +24,6 @@ struct TUIDemoCommand: ParsableCommand {
     func run() throws {
         let driver = FakeChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000,
                                     loadDelay: Double(max(0, loadMilliseconds)) / 10_000, commands: CommandSpec.session)
-        try TUILauncher.run(driver: driver, theme: theme)
+        try TUILauncher.run(driver: driver, theme: theme, remembersTheme: false)
     }
 }

@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import TUI
 
@@ -6,11 +7,17 @@ enum TUILauncher {
     /// True when both stdin and stdout are terminals (otherwise plain mode is the answer).
     static var isInteractive: Bool { isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 }
 
-    static func run(driver: ChatDriver, theme: String) throws {
+    /// `remembersTheme`: a theme switched to with `/theme` goes into config.toml (the chat;
+    /// the demo leaves your settings alone).
+    static func run(driver: ChatDriver, theme: String, remembersTheme: Bool) throws {
         let catalog = ThemeCatalog.standard()
         // Fail before entering full-screen mode, so the message lands on a normal terminal.
         _ = try catalog.load(theme)
         let terminal = try NcursesTerminal()
-        ChatScreen(driver: driver, catalog: catalog, theme: theme).run(terminal: terminal)
+        let remember: ((String) throws -> String)? = remembersTheme ? { name in
+            try UserConfig.set("theme", to: name)
+            return ChatPaths.configFile().path
+        } : nil
+        ChatScreen(driver: driver, catalog: catalog, theme: theme, rememberTheme: remember).run(terminal: terminal)
     }
 }

@@ -46,4 +46,24 @@ final class ConfigTests: XCTestCase {
         let home = try temporaryDirectory(self)
         XCTAssertEqual(try UserConfig.load(environment: ["GHOSTCHAT_CONFIG_DIR": home.path]), UserConfig())
     }
+
+    /// /theme is remembered by rewriting one line of config.toml: comments, other keys and
+    /// tables stay as written; a missing key goes before the first table; quotes are escaped.
+    func testSettingAKeyKeepsTheRestOfTheFile() throws {
+        let document = "# my settings\nthreads = 4\ntheme = \"dark\"   # the old one\n\n[extra]\ntheme = \"not top level\"\n"
+        XCTAssertEqual(UserConfig.setting("theme", to: "gruvbox", in: document),
+                       "# my settings\nthreads = 4\ntheme = \"gruvbox\"\n\n[extra]\ntheme = \"not top level\"\n")
+        XCTAssertEqual(UserConfig.setting("theme", to: "light", in: "threads = 2\n[extra]\nx = 1"), "threads = 2\ntheme = \"light\"\n[extra]\nx = 1\n")
+        XCTAssertEqual(UserConfig.setting("theme", to: "a\"b\\c", in: ""), "theme = \"a\\\"b\\\\c\"\n")
+        XCTAssertEqual(UserConfig.setting("theme", to: "x", in: "themes = 1\n"), "themes = 1\ntheme = \"x\"\n", "a longer key is another key")
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-config-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let environment = ["GHOSTCHAT_CONFIG_DIR": dir.path]
+        try UserConfig.set("theme", to: "a\"b", environment: environment)
+        XCTAssertEqual(try UserConfig.load(environment: environment).theme, "a\"b")
+        try Data("threads = [1,\n".utf8).write(to: dir.appendingPathComponent("config.toml"))
+        XCTAssertThrowsError(try UserConfig.set("theme", to: "dark", environment: environment), "a file it cannot parse is left alone")
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("config.toml"), encoding: .utf8), "threads = [1,\n")
+    }
 }

@@ -212,14 +212,18 @@ final class TmuxRealModelTests: XCTestCase {
 
     /// A scripted reply in Markdown is drawn as such (a heading, a bullet, emphasis and code
     /// without their marks; the script allows each byte twice, a newline once), and F3 puts the reply's raw text on the clipboard through OSC 52, which
-    /// tmux (set-clipboard on) stores as its paste buffer; it is also in copied.txt.
+    /// tmux (set-clipboard on) stores as its paste buffer; it is also in copied.txt. Then
+    /// `/theme` is remembered in config.toml.
     func testMarkdownReplyIsDrawnAndCopiedThroughOSC52() throws {
         guard let tmux else { return }
         let vocabulary = Self.fixtures.appendingPathComponent("llama2-vocab.gguf").path
         let reply = "# Hi\n- *Em*`cd`"
         let model = try ScriptedModel.write(replying: Array(reply.utf8), vocabulary: vocabulary)
         defer { try? FileManager.default.removeItem(atPath: model) }
-        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' '\(tmux.binary)' -m '\(model)' -c 256 -n 60 -t 1 --temp 0 --template llama2 --no-store; "
+        let config = dataDirectory.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try Data("# mine\nthreads = 1\n".utf8).write(to: config.appendingPathComponent("config.toml"))
+        let script = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)' GHOSTCHAT_CONFIG_DIR='\(config.path)' '\(tmux.binary)' -m '\(model)' -c 256 -n 60 -t 1 --temp 0 --template llama2 --no-store; "
             + "echo EXIT=$?; echo DONE; sleep 300"
         try tmux.start(command: script, columns: 80, rows: 24)
         tmux.run(["set-option", "-g", "set-clipboard", "on"])
@@ -233,6 +237,11 @@ final class TmuxRealModelTests: XCTestCase {
         try tmux.waitFor("copied the reply", because: "F3 copies the last reply")
         XCTAssertEqual(tmux.run(["show-buffer"]).output, reply, "tmux received the raw text through OSC 52")
         XCTAssertEqual(try String(contentsOf: dataDirectory.appendingPathComponent("copied.txt"), encoding: .utf8), reply)
+        // /theme is kept for the next start, the rest of config.toml as it was.
+        try tmux.type("/theme gruvbox")
+        tmux.keys("Enter")
+        try tmux.waitFor("kept in", because: "the theme is remembered")
+        XCTAssertEqual(try String(contentsOf: config.appendingPathComponent("config.toml"), encoding: .utf8), "# mine\nthreads = 1\ntheme = \"gruvbox\"\n")
         tmux.keys("C-d")
         XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
     }

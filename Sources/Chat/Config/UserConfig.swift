@@ -72,6 +72,44 @@ public struct UserConfig: Equatable, Sendable {
         unknownKeys = table.keys.filter { !Self.knownKeys.contains($0) }.sorted()
     }
 
+    /// Sets a top-level string key in `config.toml` (the full screen remembers `/theme` this
+    /// way), keeping every other line, comment and table as the user wrote them. The result
+    /// is parsed before it is written, so a file this cannot edit safely is left alone.
+    public static func set(_ key: String, to value: String,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let url = ChatPaths.configFile(environment: environment)
+        let old = FileManager.default.fileExists(atPath: url.path) ? try String(contentsOf: url, encoding: .utf8) : ""
+        let new = setting(key, to: value, in: old)
+        _ = try UserConfig(toml: new, source: url.path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(new.utf8).write(to: url, options: .atomic)
+    }
+
+    /// `document` with `key = "value"` in place of its top-level `key` line, or added before
+    /// the first table (top-level keys must come first).
+    public static func setting(_ key: String, to value: String, in document: String) -> String {
+        let escaped = value.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            default: return scalar.value < 0x20 || scalar.value == 0x7F ? String(format: "\\u%04X", scalar.value) : String(scalar)
+            }
+        }.joined()
+        let line = "\(key) = \"\(escaped)\""
+        var lines = document.isEmpty ? [] : document.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        let firstTable = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[") } ?? lines.count
+        if let existing = lines[..<firstTable].firstIndex(where: {
+            let trimmed = $0.trimmingCharacters(in: .whitespaces)
+            return trimmed.hasPrefix(key) && trimmed.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=")
+        }) {
+            lines[existing] = line
+        } else {
+            lines.insert(line, at: firstTable)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     private static func expandingTilde(_ path: String, home: String?) -> String {
         guard path == "~" || path.hasPrefix("~/") else { return path }
         let base = home ?? NSHomeDirectory()

@@ -9,10 +9,15 @@ public final class ChatScreen {
     /// Input poll timeout: short enough that Esc and streamed tokens show within 100 ms.
     private let pollMilliseconds = 30
 
-    public init(driver: ChatDriver, catalog: ThemeCatalog = .standard(), theme: String = "dark") {
+    /// Remembers a theme chosen with `/theme` for the next start; returns where, or throws.
+    private let rememberTheme: ((String) throws -> String)?
+
+    public init(driver: ChatDriver, catalog: ThemeCatalog = .standard(), theme: String = "dark",
+                rememberTheme: ((String) throws -> String)? = nil) {
         self.driver = driver
         self.catalog = catalog
         self.initialTheme = theme
+        self.rememberTheme = rememberTheme
     }
 
     /// Runs until the user quits. The terminal is restored before this returns or throws.
@@ -84,6 +89,13 @@ public final class ChatScreen {
             terminal.apply(theme)
             _ = state.update(.themeChanged(name))
             state.flash = fallback ? nil : state.flash
+            if !fallback, let rememberTheme {
+                do {
+                    state.flash = "theme: \(name) (kept in \(try rememberTheme(name)))"
+                } catch {
+                    state.entries.append(TranscriptEntry(kind: .error, text: "theme \(name) is on, but it could not be kept for next time: \(error)"))
+                }
+            }
         } catch {
             state.entries.append(TranscriptEntry(kind: .error, text: "theme: \(error)"))
             if fallback, let dark = try? catalog.load("dark") {
