@@ -64,3 +64,19 @@ void gc_install_restore_handlers(void) {
 }
 
 void gc_mark_curses_inactive(void) { curses_active = 0; }
+
+void gc_suspend(void) {
+    gc_enable_bracketed_paste(0);
+    endwin();
+    curses_active = 0;
+    /* The default action, not ncurses' own SIGTSTP handler: the screen comes back through
+       the caller's full redraw. */
+    struct sigaction stop, previous;
+    memset(&stop, 0, sizeof stop);
+    stop.sa_handler = SIG_DFL;
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGTSTP, &stop, &previous);
+    raise(SIGTSTP);
+    sigaction(SIGTSTP, &previous, NULL);
+    curses_active = 1;
+}

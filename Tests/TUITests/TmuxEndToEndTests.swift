@@ -146,6 +146,25 @@ final class TmuxEndToEndTests: XCTestCase {
         XCTAssertFalse(screen.contains("hello there"), "the old exchange is gone from the screen: \(screen)")
     }
 
+    /// Ctrl-Z in a shell with job control stops the chat and gives the terminal back (the
+    /// alternate screen is left); `fg` brings it back, drawn again and taking keys.
+    func testCtrlZSuspendsAndFgContinues() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { throw XCTSkip("no bash for job control") }
+        try tmux.start(command: "PS1='$ ' exec /bin/bash --norc --noprofile -i", columns: 100, rows: 30)
+        tmux.run(["send-keys", "-t", tmux.target, "-l", "'\(tmux.binary)' tui-demo --token-ms 20 --load-ms 100"])
+        tmux.keys("Enter")
+        try tmux.waitFor("● idle", because: "the demo starts from the shell")
+        tmux.keys("C-z")
+        let stopped = try tmux.waitFor(because: "the shell reports the stopped job") { $0.contains("Stopped") }
+        XCTAssertEqual(tmux.format("#{alternate_on}"), "0", "the shell's screen is back: \(stopped)")
+        tmux.run(["send-keys", "-t", tmux.target, "-l", "fg"])
+        tmux.keys("Enter")
+        try tmux.waitFor("● idle", because: "fg draws the chat again")
+        XCTAssertEqual(tmux.format("#{alternate_on}"), "1")
+        try tmux.type("still here")
+        tmux.keys("C-d")
+    }
+
     func testCtrlDQuitsAndRestoresTheTerminal() throws {
         try startDemo()
         tmux.keys("C-d")

@@ -69,6 +69,9 @@ void gc_install_restore_handlers(void);
 void gc_restore_terminal(void);
 /* Called after a normal endwin() so the handlers become no-ops. */
 void gc_mark_curses_inactive(void);
+/* Ctrl-Z: leaves curses mode (bracketed paste off), stops like a shell job and returns
+   when continued (`fg`); the caller then redraws. */
+void gc_suspend(void);
 
 static inline void gc_enable_bracketed_paste(int on) {
     const char *seq = on ? "\033[?2004h" : "\033[?2004l";

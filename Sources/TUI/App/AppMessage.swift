@@ -19,6 +19,8 @@ public enum Effect: Equatable, Sendable {
     case copyToClipboard(String)
     /// Turn the mouse wheel on (scrolls the chat) or off (the terminal's own selection works).
     case setMouse(Bool)
+    /// Stop like a shell job (Ctrl-Z) and carry on when continued.
+    case suspend
     case redraw
     case quit
 }

@@ -30,6 +30,8 @@ extension AppState {
             return [.setMouse(mouseWheel)]
         case .control("l"):
             return [.redraw]
+        case .control("z"):
+            return [.suspend]
         case .control("c") where editingLast && !isBusy, .escape where editingLast && !isBusy:
             editingLast = false
             editor.setText("")

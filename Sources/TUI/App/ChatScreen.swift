@@ -78,6 +78,10 @@ public final class ChatScreen {
         case .setTheme(let name): switchTheme(to: name, state: &state, terminal: terminal, fallback: false)
         case .copyToClipboard(let text): terminal.copyToClipboard(text)
         case .setMouse(let on): terminal.setMouseWheel(on)
+        case .suspend:
+            terminal.suspend()
+            let size = terminal.size
+            _ = state.update(.resize(rows: size.rows, columns: size.columns))
         case .redraw: terminal.invalidate()
         case .quit: state.shouldQuit = true
         }

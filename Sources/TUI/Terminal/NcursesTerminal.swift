@@ -129,6 +129,15 @@ public final class NcursesTerminal: TerminalScreen {
         mousemask(on ? gc_wheel_up_mask() | gc_wheel_down_mask() : 0, nil)
     }
 
+    public func suspend() {
+        guard isOpen else { return }
+        gc_suspend()
+        // Continued: back in full-screen mode, everything drawn again.
+        gc_enable_bracketed_paste(1)
+        invalidate()
+        refresh()
+    }
+
     public func invalidate() {
         previous = nil
         clearok(gc_stdscr(), true)

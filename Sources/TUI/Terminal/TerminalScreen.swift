@@ -15,6 +15,8 @@ public protocol TerminalScreen: AnyObject {
     func copyToClipboard(_ text: String)
     /// Reports the mouse wheel as keys (true), or leaves the mouse to the terminal (false).
     func setMouseWheel(_ on: Bool)
+    /// Ctrl-Z: gives the terminal back to the shell until the job is continued (`fg`).
+    func suspend()
     /// Leaves full-screen mode and restores the terminal. Idempotent.
     func close()
 }

@@ -10,7 +10,7 @@ public enum HelpOverlay {
         ("Ctrl-A/E, Alt-B/F", "line start/end, word left/right"),
         ("Ctrl-K/U/W, Ctrl-Y", "kill to end/start/word, yank"),
         ("Tab", "complete /commands and arguments"),
-        ("F2, Ctrl-L", "expand system prompt, redraw"),
+        ("F2, Ctrl-L, Ctrl-Z", "expand system prompt, redraw, suspend (fg)"),
         ("F3 (Alt-C), F4", "copy the last reply, mouse wheel on/off"),
     ]
 
