@@ -147,4 +147,12 @@ final class MarkdownTests: XCTestCase {
         XCTAssertTrue(old.resolved(.mdEmphasis).italic)
         XCTAssertEqual(old.resolved(.mdCode).foreground, old.resolved(.assistantText).foreground)
     }
+
+    /// A line of thousands of unmatched markers lays out in bounded time per character (the
+    /// closing search stops at `spanLimit`), and shows as typed.
+    func testUnmatchedMarkersStayCheap() {
+        let hostile = String(repeating: "*a `b _c ", count: 3000)
+        let lines = MarkdownLayout.lines(of: hostile, width: 80)
+        XCTAssertEqual(lines.map(\.plainText).joined(separator: " ").filter { $0 == "*" }.count, 3000)
+    }
 }

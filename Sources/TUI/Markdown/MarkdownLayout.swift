@@ -125,6 +125,11 @@ public enum MarkdownLayout {
 
     // MARK: Inline
 
+    /// How far (in characters) a closing `**`, `*`, `_` or backtick run is looked for. Spans
+    /// are short in practice; the bound keeps a hostile line full of unmatched markers from
+    /// costing quadratic time on every streamed token.
+    static let spanLimit = 400
+
     /// Runs of text and their roles: `code`, **strong** / __strong__, *emphasis* / _emphasis_,
     /// backslash escapes. Anything unmatched stays as typed.
     static func inline(_ text: Substring, base: StyleRole) -> [StyledLine.Span] {
@@ -186,6 +191,7 @@ public enum MarkdownLayout {
 
     /// The next run of exactly `run` backticks.
     static func closingRun(of run: String, in text: Substring) -> Range<Substring.Index>? {
+        let text = text.prefix(spanLimit)
         var i = text.startIndex
         while i < text.endIndex {
             if text[i] == "`" {
@@ -203,6 +209,7 @@ public enum MarkdownLayout {
     /// and for "_" not inside a word (snake_case stays as typed).
     static func closingDelimiter(_ delimiter: String, in text: Substring) -> Range<Substring.Index>? {
         let mark = delimiter.first!
+        let text = text.prefix(spanLimit)
         var i = text.startIndex
         while i < text.endIndex {
             if text[i] == "`", let code = closingRun(of: String(text[i...].prefix(while: { $0 == "`" })),
