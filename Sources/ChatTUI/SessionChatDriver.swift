@@ -129,6 +129,12 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
             emit(.tookBack)
             emit(.resent(text))
             stream(session) { onText in try session.reply(to: text, onText: onText) }
+        case .sessions(let list, let current, let notice):
+            emit(.sessions(list.map { chat in
+                SessionRow(id: chat.id, title: chat.title, model: chat.modelFile ?? "", updatedAt: chat.updatedAt,
+                           messages: chat.messageCount, isCurrent: chat.id == current)
+            }))
+            if let notice { emit(.notice(notice)) }
         case .copy(let text, let savedTo):
             emit(.copy(text))
             emit(.notice(ChatSession.copiedNotice(text, savedTo: savedTo, toTerminal: true)))
@@ -149,6 +155,7 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
         case "template": return TemplateName.allCases.map(\.rawValue)
         case "set": return ChatSession.settingNames
         case "reinforce", "check": return ["on", "off"]
+        case "sessions": return ["rename", "delete"]
         default: return []
         }
     }

@@ -78,7 +78,8 @@ struct ChatCommand: ParsableCommand {
             let driver = SessionChatDriver(presets: presets) { notice, progress in
                 try makeSession(console: Console(redirect: notice), presets: presets, config: config, progress: progress)
             }
-            try TUILauncher.run(driver: driver, theme: theme ?? config.theme ?? "dark", remembersTheme: true)
+            try TUILauncher.run(driver: driver, theme: theme ?? config.theme ?? "dark", remembersTheme: true,
+                                    upEditsLast: config.upEditsLast ?? false)
             if let hint = driver.resumeHint { Console().notice(hint) }
             return
         }

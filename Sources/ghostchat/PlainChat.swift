@@ -106,6 +106,9 @@ struct PlainChat {
                 let toTerminal = isatty(STDOUT_FILENO) == 1
                 if toTerminal { console.reply(Clipboard.osc52(text)) }
                 console.notice(ChatSession.copiedNotice(text, savedTo: savedTo, toTerminal: toTerminal))
+            case .sessions(let list, _, let notice):
+                if let notice { console.notice(notice); break }
+                console.notice(list.isEmpty ? "no stored chats" : list.prefix(20).map(\.line).joined(separator: "\n"))
             case .help: console.notice("commands:\n" + SlashCommand.helpText)
             case .quit: break
             }

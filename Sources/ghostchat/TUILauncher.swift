@@ -9,7 +9,8 @@ enum TUILauncher {
 
     /// `remembersTheme`: a theme switched to with `/theme` goes into config.toml (the chat;
     /// the demo leaves your settings alone).
-    static func run(driver: ChatDriver, theme: String, remembersTheme: Bool) throws {
+    /// `upEditsLast`: Up on an empty prompt edits your last message (config `up-edits-last`).
+    static func run(driver: ChatDriver, theme: String, remembersTheme: Bool, upEditsLast: Bool = false) throws {
         let catalog = ThemeCatalog.standard()
         // Fail before entering full-screen mode, so the message lands on a normal terminal.
         _ = try catalog.load(theme)
@@ -18,6 +19,6 @@ enum TUILauncher {
             try UserConfig.set("theme", to: name)
             return ChatPaths.configFile().path
         } : nil
-        ChatScreen(driver: driver, catalog: catalog, theme: theme, rememberTheme: remember).run(terminal: terminal)
+        ChatScreen(driver: driver, catalog: catalog, theme: theme, rememberTheme: remember, upEditsLast: upEditsLast).run(terminal: terminal)
     }
 }

@@ -54,8 +54,9 @@ final class EditingCommandTests: XCTestCase {
         try first.reply(to: "remember this chat")
         let presets = PresetLibrary.standard(userFile: nil)
         let other = ChatSession(engine: engine, options: options, store: store)
-        guard case .notice(let list) = try other.perform(.sessions, presets: presets) else { return XCTFail("sessions") }
-        XCTAssertTrue(list.contains(first.id), list)
+        guard case .sessions(let list, let current, nil) = try other.perform(.sessions(.list), presets: presets) else { return XCTFail("sessions") }
+        XCTAssertTrue(list.contains { $0.id == first.id }, "\(list)")
+        XCTAssertEqual(current, other.id)
         guard case .replaced(let byId, _) = try other.perform(.load(String(first.id.prefix(6))), presets: presets) else { return XCTFail("load id") }
         XCTAssertEqual(byId.id, first.id)
         XCTAssertEqual(byId.transcript.messages.first { $0.role == .user }?.content, "remember this chat")
@@ -202,10 +203,54 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertEqual(try SlashCommand(parsing: "/retry"), .retry)
         XCTAssertEqual(try SlashCommand(parsing: "/undo"), .undo)
         XCTAssertEqual(try SlashCommand(parsing: "/clear"), .clear)
-        XCTAssertEqual(try SlashCommand(parsing: "/sessions"), .sessions)
+        XCTAssertEqual(try SlashCommand(parsing: "/sessions"), .sessions(.list))
+        XCTAssertEqual(try SlashCommand(parsing: "/sessions rename 5ef9 My  trip plans "), .sessions(.rename("5ef9", title: "My  trip plans")))
+        XCTAssertEqual(try SlashCommand(parsing: "/sessions delete last"), .sessions(.delete("last")))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/sessions rename 5ef9"))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/sessions delete a b"))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/sessions open"))
         XCTAssertEqual(try SlashCommand(parsing: "/template chatml"), .template("chatml"))
         XCTAssertEqual(try SlashCommand(parsing: "/set temp 0.5"), .set(name: "temp", value: "0.5"))
         XCTAssertThrowsError(try SlashCommand(parsing: "/set temp"))
         XCTAssertThrowsError(try SlashCommand(parsing: "/undo now"))
+    }
+
+    /// /sessions rename gives a chat a title that listings, a resumed chat and a later save
+    /// keep; /sessions delete removes another chat with its messages, never the open one.
+    func testSessionsRenameAndDelete() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-rename-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SessionStore(directory: dir)
+        let engine = ScriptedEngine(tokenizer: try Fixtures.llamaTokenizer(), contextLength: 512)
+        let options = SessionOptions(template: .llama2, system: SystemPrompt(text: ""), maxReplyTokens: 4)
+        let presets = PresetLibrary.standard(userFile: nil)
+        let older = ChatSession(engine: engine, options: options, store: store)
+        try older.reply(to: "plans for the trip")
+        let open = ChatSession(engine: engine, options: options, store: store)
+        try open.reply(to: "hello")
+
+        // Another chat, by id prefix: the title is one clean line.
+        guard case .sessions(let list, _, let notice?) = try open.perform(.sessions(.rename(String(older.id.prefix(6)), title: "Trip\u{1b}[2J\nto Rome")), presets: presets)
+        else { return XCTFail("rename") }
+        XCTAssertEqual(list.first { $0.id == older.id }?.title, "Trip[2J to Rome")
+        XCTAssertTrue(notice.contains("Trip[2J to Rome"), notice)
+        XCTAssertEqual(try store.load(id: older.id).metadata.title, "Trip[2J to Rome", "the title is in the chat's metadata")
+        // The open chat: its next save keeps the title.
+        _ = try open.perform(.sessions(.rename(open.id, title: "Greetings")), presets: presets)
+        try open.reply(to: "again")
+        XCTAssertEqual(try store.list().first { $0.id == open.id }?.title, "Greetings")
+        let resumed = try ChatSession(engine: engine, transcript: try store.load(id: open.id), store: store, newID: false)
+        XCTAssertEqual(resumed.title, "Greetings")
+
+        XCTAssertThrowsError(try open.perform(.sessions(.delete(open.id)), presets: presets)) { error in
+            XCTAssertTrue("\(error)".contains("open here"), "\(error)")
+        }
+        guard case .sessions(let after, _, let deleted?) = try open.perform(.sessions(.delete(older.id)), presets: presets) else { return XCTFail("delete") }
+        XCTAssertEqual(after.map(\.id), [open.id])
+        XCTAssertTrue(deleted.contains(String(older.id.prefix(8))), deleted)
+        XCTAssertThrowsError(try store.load(id: older.id))
+        XCTAssertThrowsError(try open.perform(.sessions(.delete(older.id)), presets: presets))
+        XCTAssertThrowsError(try open.perform(.sessions(.rename("zzzz", title: "x")), presets: presets))
+        XCTAssertThrowsError(try open.perform(.sessions(.rename(open.id, title: " \n ")), presets: presets))
     }
 }

@@ -278,4 +278,54 @@ final class TmuxRealModelTests: XCTestCase {
         tmux.keys("C-d")
         XCTAssertTrue(try tmux.waitFor("DONE", because: "the chat quits").contains("EXIT=0"))
     }
+
+    /// F5 opens the stored chats: rename one (r), open it (Enter: its messages come back),
+    /// delete the other (d, y); `ghostchat sessions` then lists what the picker left.
+    func testSessionsPickerOpensRenamesAndDeletes() throws {
+        guard let tmux else { return }
+        let vocabulary = Self.fixtures.appendingPathComponent("llama2-vocab.gguf").path
+        let model = try ScriptedModel.write(replying: Array("ok".utf8), vocabulary: vocabulary)
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let env = "GHOSTCHAT_DATA_DIR='\(dataDirectory.path)'"
+        let script = "\(env) '\(tmux.binary)' -m '\(model)' -c 256 -n 8 -t 1 --temp 0 --template llama2; echo EXIT=$?; "
+            + "\(env) '\(tmux.binary)' sessions; echo DONE; sleep 300"
+        try tmux.start(command: script, columns: 100, rows: 30)
+        try tmux.waitFor("● idle", because: "the scripted model loads")
+        try tmux.type("about the trip")
+        tmux.keys("Enter")
+        try tmux.waitFor(because: "the first chat's reply") { $0.contains("tok/s") && $0.contains("● idle") }
+        try tmux.type("/clear")
+        tmux.keys("Enter")
+        try tmux.waitFor("new chat", because: "/clear starts a second chat")
+        try tmux.type("second chat")
+        tmux.keys("Enter")
+        try tmux.waitFor(because: "the second chat's reply") { $0.contains("second chat") && $0.contains("tok/s") }
+
+        tmux.keys("F5")
+        var screen = try tmux.waitFor("chats · 2 stored", because: "F5 opens the picker")
+        XCTAssertTrue(screen.contains("about the trip") && screen.contains("● second chat"), screen)
+        tmux.keys("r")
+        tmux.keys("C-u")
+        tmux.keys("-l", "Trip plans")
+        try tmux.waitFor("new title: Trip plans", because: "the title is typed in the picker")
+        tmux.keys("Enter")
+        screen = try tmux.waitFor(because: "the new title is listed") { $0.contains("Trip plans") && $0.contains("is now called") }
+        tmux.keys("Enter")
+        screen = try tmux.waitFor("“Trip plans” (2 messages)", because: "Enter opens the selected chat")
+        XCTAssertTrue(screen.contains("about the trip") && !screen.contains("chats · "), screen)
+
+        tmux.keys("F5")
+        try tmux.waitFor("● Trip plans", because: "the picker marks the open chat")
+        tmux.keys("d")
+        try tmux.waitFor("(y/n)", because: "deleting asks first")
+        tmux.keys("y")
+        try tmux.waitFor("chats · 1 stored", because: "the other chat is deleted")
+        tmux.keys("Escape")
+        try tmux.waitFor(because: "Esc closes the picker") { !$0.contains("chats · ") }
+        tmux.keys("C-d")
+        screen = try tmux.waitFor("DONE", because: "the chat quits and the listing runs")
+        XCTAssertTrue(screen.contains("EXIT=0"), screen)
+        XCTAssertEqual(screen.components(separatedBy: " messages").count - 1, 1, "one chat is left: \(screen)")
+        XCTAssertTrue(screen.contains("Trip plans"), screen)
+    }
 }

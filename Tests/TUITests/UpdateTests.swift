@@ -128,6 +128,32 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.flash, "edit cancelled")
     }
 
+    /// With `up-edits-last`, Up on an empty prompt asks to edit your last message (and the
+    /// prompt says so); with text in the line, or with the mode off, Up is history; Ctrl-P
+    /// is history either way.
+    func testUpOnAnEmptyPromptEditsInThatMode() {
+        var state = Fixtures.chat(rows: 12, columns: 80)
+        Fixtures.type("earlier", &state)
+        XCTAssertEqual(Fixtures.press([.enter], &state), [.send("earlier")])
+        _ = state.update(.driver(.replyStarted(replacingLast: false)))
+        _ = state.update(.driver(.replyFinished(ReplyStats(tokens: 1, tokensPerSecond: 1))))
+        Fixtures.press([.up], &state)
+        XCTAssertEqual(state.editor.text, "earlier", "off by default: Up recalls history")
+        Fixtures.press([.down], &state)
+        XCTAssertEqual(state.editor.text, "")
+
+        state.upEditsLast = true
+        XCTAssertTrue(AppView.render(state).text.contains("↑ edits your last message · Ctrl-P history"))
+        XCTAssertEqual(Fixtures.press([.up], &state), [.command(name: "edit", argument: "")])
+        _ = state.update(.driver(.editLast("earlier")))
+        XCTAssertTrue(state.editingLast)
+        XCTAssertFalse(AppView.render(state).text.contains("↑ edits"))
+        Fixtures.press([.escape], &state)
+        Fixtures.press([.control("p")], &state)
+        XCTAssertEqual(state.editor.text, "earlier", "Ctrl-P is history")
+        XCTAssertEqual(Fixtures.press([.up], &state), [], "Up with text in the line is not an edit")
+    }
+
     /// Ctrl-R searches sent inputs newest first: typing narrows, Ctrl-R goes further back,
     /// Enter keeps the entry in the input line, Esc restores what was typed before.
     func testCtrlRSearchesHistory() {

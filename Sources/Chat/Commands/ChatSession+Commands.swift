@@ -55,7 +55,10 @@ extension ChatSession {
             let loaded = try ChatSession(engine: engine, transcript: transcript, store: store, newID: !stored)
             loaded.contextLog = contextLog
             let count = transcript.messages.filter { $0.role != .system }.count
-            return .replaced(by: loaded, notice: "continuing chat \(loaded.id) from \(reference) (\(count) messages)")
+            let title = loaded.title.isEmpty ? "" : " “\(loaded.title)”"
+            let messages = "\(count) message\(count == 1 ? "" : "s")"
+            return .replaced(by: loaded, notice: stored ? "continuing chat \(loaded.id.prefix(8))\(title) (\(messages))"
+                                                        : "continuing \(reference) as chat \(loaded.id.prefix(8)) (\(messages))")
         case .undo: return .tookBack(try undo())
         case .edit(let text):
             guard let last = lastUserMessage else { throw ChatError("no message of yours to edit yet") }
@@ -67,10 +70,29 @@ extension ChatSession {
         case .copy(let n):
             let text = try reply(fromLast: n ?? 1)
             return .copy(text, savedTo: Self.saveCopy(text))
-        case .sessions:
+        case .sessions(let action):
             guard let store else { throw ChatError("chats are not being stored (--no-store, or the store could not be opened)") }
-            let list = try store.list()
-            return .notice(list.isEmpty ? "no stored chats" : list.prefix(20).map(\.line).joined(separator: "\n"))
+            switch action {
+            case .list:
+                return .sessions(try store.list(), current: id, notice: nil)
+            case .rename(let reference, let given):
+                let chat = try store.resolve(reference)
+                let title = Self.cleanTitle(given)
+                guard !title.isEmpty else { throw ChatError("usage: /sessions rename ID TITLE") }
+                if chat == id {
+                    transcript.metadata.title = title
+                    persistMetadata()
+                } else {
+                    try store.rename(id: chat, title: title)
+                }
+                return .sessions(try store.list(), current: id, notice: "chat \(chat.prefix(8)) is now called \"\(title)\"")
+            case .delete(let reference):
+                let chat = try store.resolve(reference)
+                guard chat != id else { throw ChatError("chat \(chat.prefix(8)) is the one open here: /clear or /load another first") }
+                let name = try store.list().first { $0.id == chat }?.title ?? ""
+                try store.delete(id: chat)
+                return .sessions(try store.list(), current: id, notice: "deleted chat \(chat.prefix(8))" + (name.isEmpty ? "" : " (\"\(name)\")"))
+            }
         }
     }
 
@@ -79,6 +101,14 @@ extension ChatSession {
     public var resumeHint: String? {
         guard store != nil, transcript.messages.contains(where: { $0.role == .user }) else { return nil }
         return "continue this chat with: ghostchat chat --resume \(id.prefix(8))"
+    }
+
+    /// A title as stored: one line of printable text, at most 80 characters.
+    static func cleanTitle(_ text: String) -> String {
+        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
+        let printable = String(String.UnicodeScalarView(line.unicodeScalars.filter { !TerminalSanitizer.isUnsafe($0) }))
+        let trimmed = printable.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > 80 ? String(trimmed.prefix(79)) + "…" : trimmed
     }
 
     /// Sampler settings, reply length and context size, as `/set` alone shows them.

@@ -21,6 +21,9 @@ public enum CommandOutcome {
     /// in the file at `savedTo` (nil if that could not be written), for terminals that
     /// ignore OSC 52.
     case copy(String, savedTo: String?)
+    /// `/sessions`: the stored chats, newest first (`current` is the one open here), and after
+    /// a rename or delete what was done.
+    case sessions([SessionSummary], current: String, notice: String?)
     /// `/help`: the front end shows its help.
     case help
     /// `/quit`: the front end ends the chat.

@@ -22,7 +22,8 @@ public enum SlashCommand: Equatable, Sendable {
     case retry
     case undo
     case clear
-    case sessions
+    /// `/sessions`, `/sessions rename ID TITLE`, `/sessions delete ID`.
+    case sessions(SessionsAction)
     /// `/edit [TEXT]`: your last message back in the editor, or replaced by TEXT.
     case edit(String)
     /// `/info`: the model card.
@@ -30,6 +31,14 @@ public enum SlashCommand: Equatable, Sendable {
     /// `/copy [N]`: the last reply, or the Nth from last, to the clipboard.
     case copy(Int?)
     case quit
+
+    /// What `/sessions` does with the stored chats.
+    public enum SessionsAction: Equatable, Sendable {
+        case list
+        /// A chat (id, unique prefix or "last") gets a title.
+        case rename(String, title: String)
+        case delete(String)
+    }
 
     /// One command as both front ends show it: name, aliases, argument syntax, one-line summary.
     public struct Spec: Equatable, Sendable {
@@ -56,7 +65,7 @@ public enum SlashCommand: Equatable, Sendable {
         Spec(name: "set", aliases: [], arguments: "[NAME VALUE]", summary: "show or change temp, top-k, top-p, min-p, seed, n, …", waitsForReply: false),
         Spec(name: "save", aliases: [], arguments: "[PATH]", summary: "export the chat (.json complete, .md readable)", waitsForReply: false),
         Spec(name: "load", aliases: [], arguments: "ID|PATH.json", summary: "continue a stored chat or an exported file", waitsForReply: true),
-        Spec(name: "sessions", aliases: [], arguments: "", summary: "list stored chats", waitsForReply: false),
+        Spec(name: "sessions", aliases: [], arguments: "[rename ID TITLE|delete ID]", summary: "stored chats (F5 in the full screen): list, rename, delete", waitsForReply: false),
         Spec(name: "copy", aliases: [], arguments: "[N]", summary: "copy the last reply (or the Nth from last) to the clipboard", waitsForReply: false),
         Spec(name: "retry", aliases: [], arguments: "", summary: "generate the last reply again", waitsForReply: true),
         Spec(name: "undo", aliases: [], arguments: "", summary: "take back your last message and its reply", waitsForReply: true),
@@ -127,7 +136,19 @@ public enum SlashCommand: Equatable, Sendable {
         case "undo": self = try noArgument(.undo)
         case "edit": self = .edit(argument)
         case "clear", "new": self = try noArgument(.clear)
-        case "sessions": self = try noArgument(.sessions)
+        case "sessions":
+            let usage = ChatError("usage: /sessions, /sessions rename ID TITLE, /sessions delete ID")
+            let parts = argument.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
+            switch parts.first?.lowercased() {
+            case nil: self = .sessions(.list)
+            case "rename":
+                guard parts.count == 3 else { throw usage }
+                self = .sessions(.rename(parts[1], title: parts[2].trimmingCharacters(in: .whitespaces)))
+            case "delete":
+                guard parts.count == 2 else { throw usage }
+                self = .sessions(.delete(parts[1]))
+            default: throw usage
+            }
         case "copy":
             if argument.isEmpty { self = .copy(nil); return }
             guard let n = Int(argument), n >= 1 else { throw ChatError("usage: /copy [N] (1 is the last reply, 2 the one before)") }

@@ -13,6 +13,7 @@ import TOMLKit
 /// system-preset = "llama2-chat"
 /// ctx-size = 4096
 /// threads = 8
+/// up-edits-last = true
 /// ```
 public struct UserConfig: Equatable, Sendable {
     /// Path of the model used when none is named (`~` is expanded).
@@ -23,13 +24,16 @@ public struct UserConfig: Equatable, Sendable {
     public var template: String?
     public var contextLength: Int?
     public var threads: Int?
+    /// In the full screen, Up on an empty prompt puts your last message back to edit (as
+    /// `/edit` does) instead of recalling history (Ctrl-P still does).
+    public var upEditsLast: Bool?
     /// Keys the file has that ghostchat does not know (reported as a warning).
     public var unknownKeys: [String] = []
 
     public init() {}
 
     /// The keys ghostchat reads.
-    public static let knownKeys = ["model", "theme", "system", "system-preset", "template", "ctx-size", "threads"]
+    public static let knownKeys = ["model", "theme", "system", "system-preset", "template", "ctx-size", "threads", "up-edits-last"]
 
     /// Reads `config.toml` from the config directory; a missing file is an empty config.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UserConfig {
@@ -62,6 +66,11 @@ public struct UserConfig: Equatable, Sendable {
             guard let int = value.int, int > 0 else { throw ChatError("\(source): '\(key)' must be a positive integer") }
             return int
         }
+        func bool(_ key: String) throws -> Bool? {
+            guard let value = table[key] else { return nil }
+            guard let bool = value.bool else { throw ChatError("\(source): '\(key)' must be true or false") }
+            return bool
+        }
         model = try string("model").map { Self.expandingTilde($0, home: home) }
         theme = try string("theme")
         system = try string("system")
@@ -69,6 +78,7 @@ public struct UserConfig: Equatable, Sendable {
         template = try string("template")
         contextLength = try positive("ctx-size")
         threads = try positive("threads")
+        upEditsLast = try bool("up-edits-last")
         unknownKeys = table.keys.filter { !Self.knownKeys.contains($0) }.sorted()
     }
 

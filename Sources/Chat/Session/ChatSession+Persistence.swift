@@ -1,8 +1,10 @@
 import Foundation
 
 extension ChatSession {
-    /// A one-line title for listings: the start of the first user message.
-    var title: String {
+    /// A one-line title for listings: the one given with `/sessions rename`, else the start
+    /// of the first user message.
+    public var title: String {
+        if let given = transcript.metadata.title { return given }
         guard let first = transcript.messages.first(where: { $0.role == .user }) else { return "" }
         let line = first.content.split(separator: "\n").first.map(String.init) ?? ""
         return line.count > 60 ? String(line.prefix(59)) + "…" : line

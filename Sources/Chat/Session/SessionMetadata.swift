@@ -21,6 +21,9 @@ public struct SessionMetadata: Sendable, Equatable, Codable {
     public var checkReplies: Bool
     /// How many times a reply breaking a rule is regenerated.
     public var checkRetries: Int
+    /// The title the user gave the chat (`/sessions rename`); nil: listings show the start of
+    /// the first message.
+    public var title: String?
 
     public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = TranscriptDates.now(), model: ModelInfo?, template: TemplateName,
                 sampling: SamplingParameters, contextLength: Int, maxReplyTokens: Int,

@@ -193,6 +193,28 @@ public final class SessionStore {
         }
     }
 
+    /// Gives chat `id` a title (kept in its metadata, so a resumed chat keeps it too).
+    public func rename(id: String, title: String) throws {
+        try write { db in
+            guard let json = try String.fetchOne(db, sql: "SELECT metadata FROM session WHERE id = ?", arguments: [id]) else {
+                throw ChatError("no stored chat has id '\(id)'")
+            }
+            var metadata = try Transcript.makeDecoder().decode(SessionMetadata.self, from: Data(json.utf8))
+            metadata.title = title
+            let updated = String(decoding: try Transcript.makeEncoder(pretty: false).encode(metadata), as: UTF8.self)
+            try db.execute(sql: "UPDATE session SET title = ?, metadata = ? WHERE id = ?", arguments: [title, updated, id])
+        }
+    }
+
+    /// Deletes chat `id` and all its messages.
+    public func delete(id: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM message WHERE sessionId = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
+            guard db.changesCount > 0 else { throw ChatError("no stored chat has id '\(id)'") }
+        }
+    }
+
     /// The database's size in bytes (pages in use, whether still in the WAL or not).
     public func byteSize() throws -> Int {
         do {

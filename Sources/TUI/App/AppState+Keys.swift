@@ -1,7 +1,6 @@
 /// Key handling: overlays first, then global keys, then the editor.
 extension AppState {
     mutating func handle(_ key: KeyEvent) -> [Effect] {
-        let hadFlash = flash != nil
         flash = nil
         if let overlay { return handle(key, in: overlay) }
         if historySearch != nil, let handled = handleSearch(key) { return handled }
@@ -24,6 +23,8 @@ extension AppState {
             return []
         case .function(3), .alt("c"):
             return run(command: "copy", argument: "")
+        case .function(5):
+            return run(command: "sessions", argument: "")
         case .function(4):
             mouseWheel.toggle()
             flash = mouseWheel ? "mouse: the wheel scrolls the chat (F4: select text instead)" : "mouse: select text with it (F4: wheel scrolling)"
@@ -73,32 +74,26 @@ extension AppState {
             if editor.isEmpty { scrollToTop() } else { editor.moveToLineStart() }
         case .end:
             if editor.isEmpty { scrollTop = nil } else { editor.moveToLineEnd() }
+        case .up where upWouldEdit:
+            return run(command: "edit", argument: "")
         case .up:
             if !editor.moveUp(), let older = history.previous(current: editor.text) { editor.setText(older) }
         case .down:
             if !editor.moveDown(), let newer = history.next() { editor.setText(newer) }
-        case .left, .control("b"): editor.moveLeft()
-        case .right, .control("f"): editor.moveRight()
-        case .control("a"): editor.moveToLineStart()
-        case .control("e"): editor.moveToLineEnd()
-        case .control("k"): editor.killToLineEnd()
-        case .control("u"): editor.killToLineStart()
-        case .control("w"): editor.killWordBackward()
-        case .control("y"): editor.yank()
-        case .alt("b"): editor.moveWordLeft()
-        case .alt("f"): editor.moveWordRight()
-        case .backspace: editor.backspace()
-        case .delete: editor.deleteForward()
-        case .character(let c): editor.insert(String(c))
-        case .paste(let text): editor.insert(Self.cleanPaste(text))
+        case .control("p"):
+            if let older = history.previous(current: editor.text) { editor.setText(older) }
+        case .control("n"):
+            if let newer = history.next() { editor.setText(newer) }
         default:
-            if hadFlash { return [] }
+            _ = editor.apply(key)
         }
         return []
     }
 
     private mutating func handle(_ key: KeyEvent, in overlay: Overlay) -> [Effect] {
         switch overlay {
+        case .sessions(let picker):
+            return handle(key, in: picker)
         case .confirmQuit:
             switch key {
             case .character("y"), .character("Y"), .enter, .control("c"), .control("d"):
@@ -180,7 +175,7 @@ extension AppState {
             historySearch = search
             searchHistory(before: search.match.map { $0 + 1 })
         case .paste(let text):
-            search.query += Self.cleanPaste(text).replacingOccurrences(of: "\n", with: " ")
+            search.query += LineEditor.cleanPaste(text).replacingOccurrences(of: "\n", with: " ")
             historySearch = search
             searchHistory(before: search.match.map { $0 + 1 })
         case .backspace:
@@ -247,15 +242,6 @@ extension AppState {
         if command == "reinforce" { return ["on", "off"] }
         if command == "set" { return ["temp", "top-k", "top-p", "min-p", "repeat-penalty", "seed"] }
         return commandArguments[command] ?? []
-    }
-
-    /// Pasted text keeps its newlines; other controls would corrupt the editor line.
-    static func cleanPaste(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
-            if scalar == "\n" { return scalar }
-            if scalar == "\t" { return " " }
-            return TerminalSafeText.needsReplacement(scalar) ? nil : scalar
-        }))
     }
 }
 

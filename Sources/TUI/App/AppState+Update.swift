@@ -89,6 +89,13 @@ extension AppState {
             }
         case .copy:
             break  // an effect, handled in update
+        case .sessions(let rows):
+            if case .sessions(var picker) = overlay {
+                picker.refresh(rows)
+                overlay = .sessions(picker)
+            } else {
+                overlay = .sessions(SessionPicker(rows: rows))
+            }
         case .editLast(let text):
             editor.setText(text)
             editingLast = true

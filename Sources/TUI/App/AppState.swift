@@ -14,6 +14,8 @@ public struct AppState: Equatable, Sendable {
     public enum Overlay: Equatable, Sendable {
         case help(scroll: Int)
         case confirmQuit
+        /// The stored chats (F5, /sessions).
+        case sessions(SessionPicker)
     }
 
     public var rows: Int
@@ -58,6 +60,9 @@ public struct AppState: Equatable, Sendable {
     public var historySearch: HistorySearch?
     /// The input line holds your last message for `/edit`: Enter replaces that exchange.
     public var editingLast = false
+    /// Up on an empty prompt edits your last message (config `up-edits-last`); Ctrl-P and
+    /// Ctrl-N browse the input history either way.
+    public var upEditsLast = false
     public var shouldQuit = false
     public var spinnerFrame = 0
     /// Slash commands: the driver's, then the screen's own.
@@ -83,6 +88,11 @@ public struct AppState: Equatable, Sendable {
         if isBusy { usage.live += streamingTokens }
         return usage
     }
+    /// Whether Up on the empty prompt would edit your last message now.
+    public var upWouldEdit: Bool {
+        upEditsLast && editor.isEmpty && !editingLast && !isBusy && !isLoading && entries.contains { $0.kind == .user }
+    }
+
     public var isLoading: Bool {
         if case .loading = phase { return true }
         return false

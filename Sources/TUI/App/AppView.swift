@@ -26,7 +26,9 @@ public enum AppView {
         for row in layout.status {
             StatusBarView.line(for: state, width: state.columns).draw(into: &buffer, row: row)
         }
-        let placeholder: String? = state.isLoading ? "loading the model…" : (state.entries.isEmpty ? "Type a message, /help for commands" : nil)
+        let placeholder: String? = state.isLoading ? "loading the model…"
+            : state.entries.isEmpty ? "Type a message, /help for commands"
+            : state.upWouldEdit ? "↑ edits your last message · Ctrl-P history" : nil
         buffer.cursor = InputView.draw(state.editor, placeholder: placeholder, into: &buffer, rows: layout.input)
 
         switch state.overlay {
@@ -36,6 +38,8 @@ public enum AppView {
         case .confirmQuit?:
             ConfirmQuitOverlay.draw(into: &buffer)
             buffer.cursor = nil
+        case .sessions(let picker)?:
+            buffer.cursor = SessionsOverlay.draw(picker, into: &buffer)
         case nil:
             break
         }

@@ -11,10 +11,12 @@ public final class ChatScreen {
 
     /// Remembers a theme chosen with `/theme` for the next start; returns where, or throws.
     private let rememberTheme: ((String) throws -> String)?
+    private let upEditsLast: Bool
 
     public init(driver: ChatDriver, catalog: ThemeCatalog = .standard(), theme: String = "dark",
-                rememberTheme: ((String) throws -> String)? = nil) {
+                rememberTheme: ((String) throws -> String)? = nil, upEditsLast: Bool = false) {
         self.driver = driver
+        self.upEditsLast = upEditsLast
         self.catalog = catalog
         self.initialTheme = theme
         self.rememberTheme = rememberTheme
@@ -26,6 +28,7 @@ public final class ChatScreen {
         let size = terminal.size
         var state = AppState(rows: size.rows, columns: size.columns, themeName: initialTheme, themeNames: catalog.names())
         state.commands = driver.commands + CommandSpec.screen
+        state.upEditsLast = upEditsLast
         switchTheme(to: initialTheme, state: &state, terminal: terminal, fallback: true)
         for command in ["preset", "template", "load"] {
             state.commandArguments[command] = driver.completions(forCommand: command)

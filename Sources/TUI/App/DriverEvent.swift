@@ -23,6 +23,9 @@ public enum DriverEvent: Equatable, Sendable {
     case editLast(String)
     /// `/edit TEXT`, after `tookBack`: your message as edited, its reply follows.
     case resent(String)
+    /// `/sessions`: the stored chats, newest first. Opens the picker, or refreshes it after a
+    /// rename or delete.
+    case sessions([SessionRow])
     /// `/copy`: put this text on the clipboard (the notice about it follows).
     case copy(String)
     /// A line of command output or information.

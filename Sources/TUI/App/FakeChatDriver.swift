@@ -11,6 +11,15 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
     private var generation = 0
     private var systemPrompt: String
     private var turns: [TranscriptEntry] = []
+    /// Stored chats the demo pretends to have (the picker renames and deletes them).
+    private var chats: [SessionRow] = [
+        SessionRow(id: "demo0001", title: "Plans for a trip to Lisbon", model: "demo-llama-1.1b.Q4_0.gguf",
+                   updatedAt: Date(timeIntervalSince1970: 1_796_000_000), messages: 6),
+        SessionRow(id: "demo0002", title: "Napoleon on logistics", model: "demo-llama-1.1b.Q4_0.gguf",
+                   updatedAt: Date(timeIntervalSince1970: 1_795_000_000), messages: 12),
+        SessionRow(id: "demo0003", title: "Réponses en français", model: "demo-llama-1.1b.Q4_0.gguf",
+                   updatedAt: Date(timeIntervalSince1970: 1_794_000_000), messages: 4),
+    ]
     private let tokenDelay: TimeInterval
     private let loadDelay: TimeInterval
     private let capacity = 2048
@@ -129,7 +138,25 @@ public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
             let u = usage()
             emit(.notice("context: \(u.used)/\(u.capacity) tokens (system \(u.system), live \(u.live)); eviction at \(u.evictionThreshold)"))
         case "save": emit(.notice("saved to \(argument.isEmpty ? "demo-session.json" : argument) (demo driver: nothing written)"))
-        case "load", "sessions": emit(.notice("no saved sessions (demo driver)"))
+        case "sessions":
+            let parts = argument.split(separator: " ", maxSplits: 2).map(String.init)
+            lock.lock()
+            if parts.count == 3, parts[0] == "rename", let i = chats.firstIndex(where: { $0.id == parts[1] }) { chats[i].title = parts[2] }
+            if parts.count == 2, parts[0] == "delete" { chats.removeAll { $0.id == parts[1] } }
+            let list = chats
+            lock.unlock()
+            emit(.sessions(list))
+            if !parts.isEmpty { emit(.notice("\(parts[0] == "rename" ? "renamed" : "deleted") chat \(parts.count > 1 ? parts[1] : "") (demo)")) }
+        case "load":
+            lock.lock()
+            let chat = chats.first { $0.id == argument }
+            turns = chat.map { [TranscriptEntry(kind: .user, text: $0.title), TranscriptEntry(kind: .assistant, text: "A stored demo chat.")] } ?? turns
+            let shown = turns
+            lock.unlock()
+            guard let chat else { emit(.error("no stored chat has id '\(argument)' (demo)")); return }
+            emit(.transcript(shown))
+            emit(.context(usage()))
+            emit(.notice("continuing chat \(chat.id) (demo)"))
         case "clear":
             lock.lock()
             turns.removeAll()

@@ -6,12 +6,14 @@ public enum HelpOverlay {
         ("Esc, Ctrl-C", "stop the reply, or ask to quit"),
         ("Ctrl-D", "quit (on an empty prompt)"),
         ("PgUp/PgDn, wheel, Home/End", "scroll (Home/End: empty input)"),
-        ("Up/Down, Ctrl-R", "input history, search it"),
+        ("Up/Down, Ctrl-P/N, Ctrl-R", "input history, search it"),
+        ("Up (up-edits-last = true)", "on an empty prompt: edit your last message"),
         ("Ctrl-A/E, Alt-B/F", "line start/end, word left/right"),
         ("Ctrl-K/U/W, Ctrl-Y", "kill to end/start/word, yank"),
         ("Tab", "complete /commands and arguments"),
         ("F2, Ctrl-L, Ctrl-Z", "expand system prompt, redraw, suspend (fg)"),
         ("F3 (Alt-C), F4", "copy the last reply, mouse wheel on/off"),
+        ("F5", "stored chats: open, rename (r), delete (d)"),
     ]
 
     /// The overlay's content: keys, then commands. Sized to fit a 30-row terminal whole.
