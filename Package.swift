@@ -45,6 +45,8 @@ let package = Package(
         ),
         // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
         .target(name: "TUI", dependencies: ["CNcurses"]),
+        // A scripted ChatDriver with no model: `ghostchat tui-demo` and the UI tests' double.
+        .target(name: "TUIDemo", dependencies: ["TUI"]),
         // The full screen over the session manager: the driver and the command table's mapping.
         .target(name: "ChatTUI", dependencies: ["Chat", "TUI"]),
         // Session manager: chat templates, system presets, the context policy, transcripts.
@@ -64,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama", "Chat", "ChatLlama", "ChatTUI", "TUI", "Tokenizer", "GGUF", "Kernels",
+                "Llama", "Chat", "ChatLlama", "ChatTUI", "TUI", "TUIDemo", "Tokenizer", "GGUF", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,7 +81,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"], exclude: ["Fixtures"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
-        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "ChatTUI", "Chat"]),
+        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "TUIDemo", "ChatTUI", "Chat"]),
         .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -2,8 +2,9 @@ import ArgumentParser
 import ChatTUI
 import Foundation
 import TUI
+import TUIDemo
 
-/// `ghostchat tui-demo` (hidden): the full-screen chat over the fake driver, no model.
+/// `ghostchat tui-demo` (hidden): the full-screen chat over the demo driver, no model.
 /// Lets the tmux end-to-end tests drive the real binary in a real terminal.
 struct TUIDemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,7 @@ struct TUIDemoCommand: ParsableCommand {
     var loadMilliseconds: Int = 500
 
     func run() throws {
-        let driver = FakeChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000,
+        let driver = DemoChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000,
                                     loadDelay: Double(max(0, loadMilliseconds)) / 10_000, commands: CommandSpec.session)
         try TUILauncher.run(driver: driver, theme: theme, remembersTheme: false)
     }

@@ -1,8 +1,8 @@
 /// The thing the UI drives: a chat session over a model. The UI never blocks on it; every
 /// result comes back as a `DriverEvent` through the sink given to `start`, from any thread.
 ///
-/// Implementations: `FakeChatDriver` (tests and `ghostchat tui-demo`) and, once the
-/// session manager lands, an adapter over the `Chat` module.
+/// Implementations: `SessionChatDriver` (module `ChatTUI`, over the session manager) and
+/// `DemoChatDriver` (module `TUIDemo`: canned replies for `ghostchat tui-demo` and tests).
 public protocol ChatDriver: AnyObject {
     /// Begins loading (model, session) and keeps `sink` for all later events. Called once,
     /// before anything else.

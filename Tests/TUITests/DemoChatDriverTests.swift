@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 @testable import TUI
+@testable import TUIDemo
 
-final class FakeChatDriverTests: XCTestCase {
+final class DemoChatDriverTests: XCTestCase {
     /// Collects driver events and lets the test wait for one.
     final class Recorder: @unchecked Sendable {
         private let lock = NSLock()
@@ -28,7 +29,7 @@ final class FakeChatDriverTests: XCTestCase {
     private func finished(_ e: DriverEvent) -> Bool { if case .replyFinished = e { return true } else { return false } }
 
     func testStreamsAReplyIntoTheState() {
-        let driver = FakeChatDriver(tokenDelay: 0, loadDelay: 0)
+        let driver = DemoChatDriver(tokenDelay: 0, loadDelay: 0)
         let recorder = Recorder()
         driver.start(sink: recorder.post)
         XCTAssertTrue(recorder.wait(for: { if case .ready = $0 { return true } else { return false } }))
@@ -37,12 +38,12 @@ final class FakeChatDriverTests: XCTestCase {
         var state = AppState(rows: 20, columns: 60)
         for event in recorder.all { _ = state.update(.driver(event)) }
         XCTAssertEqual(state.phase, .idle)
-        XCTAssertEqual(state.entries.last?.text, FakeChatDriver.reply(to: "hi"))
+        XCTAssertEqual(state.entries.last?.text, DemoChatDriver.reply(to: "hi"))
         XCTAssertGreaterThan(state.context.live, 0)
     }
 
     func testCancelStopsAndMarksInterrupted() {
-        let driver = FakeChatDriver(tokenDelay: 0.05, loadDelay: 0)
+        let driver = DemoChatDriver(tokenDelay: 0.05, loadDelay: 0)
         let recorder = Recorder()
         driver.start(sink: recorder.post)
         driver.send("something long")
@@ -51,10 +52,10 @@ final class FakeChatDriverTests: XCTestCase {
         XCTAssertTrue(recorder.wait(for: finished))
         guard case .replyFinished(let stats)? = recorder.all.first(where: finished) else { return XCTFail() }
         XCTAssertTrue(stats.interrupted)
-        XCTAssertLessThan(stats.tokens, FakeChatDriver.tokens(FakeChatDriver.reply(to: "long")).count)
+        XCTAssertLessThan(stats.tokens, DemoChatDriver.tokens(DemoChatDriver.reply(to: "long")).count)
     }
 
     func testTokensSplitAtSpaces() {
-        XCTAssertEqual(FakeChatDriver.tokens("a bc  d"), ["a", " bc", "  d"])
+        XCTAssertEqual(DemoChatDriver.tokens("a bc  d"), ["a", " bc", "  d"])
     }
 }

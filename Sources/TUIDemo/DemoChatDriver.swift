@@ -1,10 +1,11 @@
 import Foundation
+import TUI
 
 /// A driver that streams canned replies with no model and no I/O: for unit tests, the
 /// tmux end-to-end tests and `ghostchat tui-demo`. Messages containing "long" get a long
 /// slow reply (to interrupt); "escape" gets terminal control sequences (to show they are
 /// rendered harmlessly); "evict" evicts the oldest turns.
-public final class FakeChatDriver: ChatDriver, @unchecked Sendable {
+public final class DemoChatDriver: ChatDriver, @unchecked Sendable {
     private let lock = NSLock()
     private var sink: (@Sendable (DriverEvent) -> Void)?
     private var cancelled = false
