@@ -82,7 +82,11 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"], exclude: ["Fixtures"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
         .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "TUIDemo", "ChatTUI", "Chat"]),
-        .testTarget(name: "ChatTests", dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ChatTests",
+            dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -63,7 +63,7 @@ struct ChatCommand: ParsableCommand {
         if let c = contextLength, c < 8 { throw ValidationError("-c must be at least 8") }
         if let t = threads, t < 1 { throw ValidationError("-t must be at least 1") }
         if maxReplyTokens == 0 || maxReplyTokens < -1 { throw ValidationError("-n must be positive or -1") }
-        if checkRetries < 0 { throw ValidationError("--check-retries must be 0 or more") }
+        if !(0...ChatSession.checkRetryLimit).contains(checkRetries) { throw ValidationError("--check-retries must be between 0 and \(ChatSession.checkRetryLimit)") }
         if let template, TemplateName(argument: template) == nil {
             throw ValidationError("unknown template '\(template)' (known: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }

@@ -14,7 +14,10 @@ struct SessionsCommand: ParsableCommand {
 
     func run() throws {
         let store = try SessionStore()
-        var sessions = try store.list()
+        var (sessions, damaged) = try store.listing()
+        // Damaged rows are named once and skipped; the rest list as usual.
+        for line in damaged.prefix(5) { FileHandle.standardError.write(Data("ghostchat: skipped a damaged row: \(line)\n".utf8)) }
+        if damaged.count > 5 { FileHandle.standardError.write(Data("ghostchat: skipped \(damaged.count - 5) more damaged rows\n".utf8)) }
         if let limit { sessions = Array(sessions.prefix(max(0, limit))) }
         if sessions.isEmpty {
             FileHandle.standardError.write(Data("ghostchat: no stored chats in \(store.url.deletingLastPathComponent().path)\n".utf8))

@@ -209,6 +209,8 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertThrowsError(try SlashCommand(parsing: "/sessions rename 5ef9"))
         XCTAssertThrowsError(try SlashCommand(parsing: "/sessions delete a b"))
         XCTAssertThrowsError(try SlashCommand(parsing: "/sessions open"))
+        XCTAssertEqual(try SlashCommand(parsing: "/check on 10"), .check(true, retries: 10))
+        XCTAssertThrowsError(try SlashCommand(parsing: "/check on 1000000000"), "each retry is a whole reply: capped")
         XCTAssertEqual(try SlashCommand(parsing: "/template chatml"), .template("chatml"))
         XCTAssertEqual(try SlashCommand(parsing: "/set temp 0.5"), .set(name: "temp", value: "0.5"))
         XCTAssertThrowsError(try SlashCommand(parsing: "/set temp"))

@@ -113,7 +113,9 @@ public enum SlashCommand: Equatable, Sendable {
             let parts = argument.split(separator: " ")
             var retries: Int?
             if parts.count == 2 {
-                guard let n = Int(parts[1]), n >= 0 else { throw ChatError("usage: /check on|off [RETRIES]") }
+                guard let n = Int(parts[1]), (0...ChatSession.checkRetryLimit).contains(n) else {
+                    throw ChatError("usage: /check on|off [RETRIES] (0 to \(ChatSession.checkRetryLimit))")
+                }
                 retries = n
             } else if parts.count > 2 {
                 throw ChatError("usage: /check on|off [RETRIES]")

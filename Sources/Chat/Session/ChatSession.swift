@@ -154,9 +154,12 @@ public final class ChatSession {
     }
 
     /// Turns constraint checking on or off, with `retries` regenerations per reply.
+    /// The most regenerations `/check on N` may ask for: each is a whole reply.
+    public static let checkRetryLimit = 10
+
     public func setCheck(_ on: Bool, retries: Int? = nil) {
         transcript.metadata.checkReplies = on
-        if let retries { transcript.metadata.checkRetries = max(0, retries) }
+        if let retries { transcript.metadata.checkRetries = min(Self.checkRetryLimit, max(0, retries)) }
         persistMetadata()
     }
 

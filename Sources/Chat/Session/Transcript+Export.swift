@@ -17,7 +17,10 @@ extension Transcript {
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = TranscriptDates.date(from: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date '\(TerminalSanitizer.escaped(String(text.prefix(40))))'"))
+            }
+            guard TranscriptDates.isPlausible(date) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "date \(text.prefix(40)) is out of range (years 1970 to 9999)"))
             }
             return date
         }
@@ -42,6 +45,7 @@ extension Transcript {
         do {
             let transcript = try makeDecoder().decode(Transcript.self, from: data)
             guard transcript.metadata.format == "ghostchat-transcript" else { throw ChatError("not a ghostchat transcript") }
+            try transcript.validate()
             return transcript
         } catch let error as ChatError {
             throw error
@@ -112,6 +116,11 @@ public enum TranscriptDates {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
+    }
+
+    /// Between 1970 and the end of 9999: what ISO 8601 and the database can write and read back.
+    public static func isPlausible(_ date: Date) -> Bool {
+        (0...253_402_300_799).contains(date.timeIntervalSince1970)
     }
 
     static func date(from text: String) -> Date? {

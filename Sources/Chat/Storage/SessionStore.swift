@@ -149,17 +149,60 @@ public final class SessionStore {
         }
     }
 
-    /// Stored chats, most recently used first.
-    public func list() throws -> [SessionSummary] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: """
+    /// Stored chats, most recently used first. Rows that cannot be read (a hand-edited date,
+    /// a BLOB where text belongs, a NULL) are left out; `listing()` says which.
+    public func list() throws -> [SessionSummary] { try listing().chats }
+
+    /// Stored chats, and a one-line description of each row that could not be read. Every
+    /// column is decoded fallibly: a damaged row never stops the others from listing.
+    public func listing() throws -> (chats: [SessionSummary], damaged: [String]) {
+        try read { db in
+            var chats: [SessionSummary] = []
+            var damaged: [String] = []
+            let rows = try Row.fetchAll(db, sql: """
                 SELECT s.id, s.createdAt, s.updatedAt, s.title, s.modelFile, s.template,
                        (SELECT COUNT(*) FROM message m WHERE m.sessionId = s.id AND m.kind = 'message' AND m.role != 'system') AS n
                 FROM session s ORDER BY s.updatedAt DESC, s.rowid DESC
-                """).map { row in
-                SessionSummary(id: row["id"], createdAt: row["createdAt"], updatedAt: row["updatedAt"], title: row["title"],
-                               messageCount: row["n"], modelFile: row["modelFile"], template: row["template"])
+                """)
+            for row in rows {
+                do {
+                    chats.append(SessionSummary(
+                        id: try Self.column(row, "id", as: String.self), createdAt: try Self.column(row, "createdAt", as: Date.self),
+                        updatedAt: try Self.column(row, "updatedAt", as: Date.self), title: try Self.column(row, "title", as: String.self),
+                        messageCount: try Self.column(row, "n", as: Int.self), modelFile: try Self.optionalColumn(row, "modelFile", as: String.self),
+                        template: try Self.column(row, "template", as: String.self)))
+                } catch {
+                    let id = (row["id"] as DatabaseValue).storage.value.map { "\($0)" } ?? "?"
+                    damaged.append("chat \(TerminalSanitizer.escaped(String(id.prefix(40)))): \(error)")
+                }
             }
+            return (chats, damaged)
+        }
+    }
+
+    /// The value of `name` in `row` as `T`, or a one-line error naming the column.
+    private static func column<T: DatabaseValueConvertible>(_ row: Row, _ name: String, as type: T.Type) throws -> T {
+        let value: DatabaseValue = row[name]
+        guard let decoded = T.fromDatabaseValue(value) else {
+            throw ChatError("unreadable \(name) (\(value.isNull ? "NULL" : Self.describe(value)))")
+        }
+        if let date = decoded as? Date, !TranscriptDates.isPlausible(date) {
+            throw ChatError("\(name) out of range (\(Self.describe(value)))")
+        }
+        return decoded
+    }
+
+    private static func optionalColumn<T: DatabaseValueConvertible>(_ row: Row, _ name: String, as type: T.Type) throws -> T? {
+        let value: DatabaseValue = row[name]
+        return value.isNull ? nil : try column(row, name, as: type)
+    }
+
+    /// A stored value in a few escaped characters, for error messages.
+    private static func describe(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .blob(let data): return "a \(data.count)-byte BLOB"
+        case .string(let text): return "'\(TerminalSanitizer.escaped(String(text.prefix(40))))'"
+        default: return value.description
         }
     }
 
@@ -179,26 +222,34 @@ public final class SessionStore {
         return matches[0].id
     }
 
-    /// Loads a whole chat.
+    /// Loads a whole chat. A damaged row is an error naming the chat, never a trap.
     public func load(id: String) throws -> Transcript {
-        try queue.read { db in
-            guard let metadataJSON = try String.fetchOne(db, sql: "SELECT metadata FROM session WHERE id = ?", arguments: [id]) else {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT metadata FROM session WHERE id = ?", arguments: [id]) else {
                 throw ChatError("no stored chat has id '\(id)'")
             }
             let decoder = Transcript.makeDecoder()
-            let metadata = try decoder.decode(SessionMetadata.self, from: Data(metadataJSON.utf8))
-            let messages = try String.fetchAll(db, sql: "SELECT json FROM message WHERE sessionId = ? ORDER BY seq", arguments: [id])
-                .map { try decoder.decode(TranscriptMessage.self, from: Data($0.utf8)) }
-            return Transcript(metadata: metadata, messages: messages)
+            do {
+                let metadata = try decoder.decode(SessionMetadata.self, from: Data(try Self.column(row, "metadata", as: String.self).utf8))
+                let messages = try Row.fetchAll(db, sql: "SELECT json FROM message WHERE sessionId = ? ORDER BY seq", arguments: [id]).map {
+                    try decoder.decode(TranscriptMessage.self, from: Data(try Self.column($0, "json", as: String.self).utf8))
+                }
+                let transcript = Transcript(metadata: metadata, messages: messages)
+                try transcript.validate()
+                return transcript
+            } catch {
+                throw ChatError("stored chat \(id.prefix(8)) is damaged (\(Transcript.describe(error)))")
+            }
         }
     }
 
     /// Gives chat `id` a title (kept in its metadata, so a resumed chat keeps it too).
     public func rename(id: String, title: String) throws {
         try write { db in
-            guard let json = try String.fetchOne(db, sql: "SELECT metadata FROM session WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT metadata FROM session WHERE id = ?", arguments: [id]) else {
                 throw ChatError("no stored chat has id '\(id)'")
             }
+            let json = try Self.column(row, "metadata", as: String.self)
             var metadata = try Transcript.makeDecoder().decode(SessionMetadata.self, from: Data(json.utf8))
             metadata.title = title
             let updated = String(decoding: try Transcript.makeEncoder(pretty: false).encode(metadata), as: UTF8.self)
@@ -230,6 +281,14 @@ public final class SessionStore {
     public func integrityCheck() throws -> [String] {
         do {
             return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        } catch let error as DatabaseError {
+            throw ChatError("cannot read \(url.path): \(error.message ?? error.description)")
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
         } catch let error as DatabaseError {
             throw ChatError("cannot read \(url.path): \(error.message ?? error.description)")
         }
