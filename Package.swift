@@ -44,7 +44,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ncursesw")]
         ),
         // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
-        .target(name: "TUI", dependencies: ["CNcurses"]),
+        .target(name: "TUI", dependencies: ["CNcurses", .product(name: "TOMLKit", package: "TOMLKit")]),
         // A scripted ChatDriver with no model: `ghostchat tui-demo` and the UI tests' double.
         .target(name: "TUIDemo", dependencies: ["TUI"]),
         // The full screen over the session manager: the driver and the command table's mapping.

@@ -52,13 +52,21 @@ void gc_install_restore_handlers(void) {
     if (installed) return;
     installed = 1;
     atexit(atexit_restore);
+    /* A stack overflow (SIGSEGV on the guard page) leaves no stack to run the handler on:
+       give this thread (the UI's) a separate one, so the terminal is restored even then. */
+    static char alternate_stack[1 << 16];
+    stack_t stack;
+    memset(&stack, 0, sizeof stack);
+    stack.ss_sp = alternate_stack;
+    stack.ss_size = sizeof alternate_stack;
+    sigaltstack(&stack, NULL);
     const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_handler = fatal_signal;
         sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESETHAND;
+        action.sa_flags = SA_RESETHAND | SA_ONSTACK;
         sigaction(signals[i], &action, &previous_actions[signals[i]]);
     }
 }

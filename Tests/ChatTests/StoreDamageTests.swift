@@ -69,6 +69,8 @@ final class StoreDamageTests: XCTestCase {
             (edited("\"checkRetries\" : [0-9]+", "\"checkRetries\" : 1000000000"), "checkRetries"),
             (edited("\"tokenCount\" : [0-9]+", "\"tokenCount\" : -1"), "tokenCount"),
         ]
+        let deep = Data(("{\"messages\": " + String(repeating: "[", count: 1_000_000) + String(repeating: "]", count: 1_000_000) + "}").utf8)
+        XCTAssertThrowsError(try Transcript.decode(json: deep), "nesting a million deep is an error, not a stack overflow")
         for (data, expected) in cases {
             XCTAssertThrowsError(try Transcript.decode(json: data)) { error in
                 XCTAssertTrue("\(error)".contains(expected), "\(error)")

@@ -73,6 +73,8 @@ final class TemplateRenderingTests: XCTestCase {
             ("{{ raise_exception('no system role') }}", "raise"),
             ("{{ messages[0]['content'] }}", "undefined"),
             (String(repeating: "{{ (", count: 400) + "1" + String(repeating: ") }}", count: 400), "deep nesting"),
+            (String(repeating: "{% if true %}", count: 100_000) + "x" + String(repeating: "{% endif %}", count: 100_000), "blocks nested 100 000 deep"),
+            (String(repeating: "{% for i in [1] %}", count: 5_000) + String(repeating: "{% endfor %}", count: 5_000), "loops nested 5 000 deep"),
         ]
         for (source, what) in cases {
             do {

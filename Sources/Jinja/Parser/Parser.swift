@@ -85,6 +85,10 @@ struct Parser {
             case .blockBegin:
                 let name = try expectName()
                 if until.contains(name) { return (body, name) }
+                // Each open block is a level of recursion here and in the interpreter.
+                if openBlocks.count >= Parser.maxNesting {
+                    throw Failure("blocks nested too deeply (more than \(Parser.maxNesting))", line: t.line)
+                }
                 if let stmt = try parseStatement(name, line: t.line) { body.append(stmt) }
             default:
                 throw Failure("unexpected \(describe(t))", line: t.line)

@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// A named set of styles, one per `StyleRole`, read from a `themes/*.toml` file:
 ///
 ///     name = "dark"
@@ -23,20 +25,33 @@ public struct Theme: Equatable, Sendable {
 
     /// Reads a theme file's text; `fallbackName` is used when it has no `name`.
     public init(toml text: String, fallbackName: String) throws {
-        let root: [String: TOMLLite.Value]
-        do { root = try TOMLLite.parse(text) } catch { throw LoadError(message: "\(fallbackName): \(error)") }
+        // The one TOML parser of the project (TOMLKit, toml++): it bounds nesting depth, so a
+        // hostile file is an error, never a stack overflow.
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw LoadError(message: "\(fallbackName): \(error.description) at line \(error.source.begin.line)")
+        } catch {
+            throw LoadError(message: "\(fallbackName): \(error)")
+        }
         name = root["name"]?.string ?? fallbackName
         styles = [:]
-        for (key, value) in root["styles"]?.table ?? [:] {
+        guard let table = root["styles"]?.table ?? (root["styles"] == nil ? TOMLTable() : nil) else {
+            throw LoadError(message: "\(fallbackName): 'styles' must be a table")
+        }
+        for key in table.keys {
+            guard let value = table[key] else { continue }
             guard let role = StyleRole(rawValue: key) else {
                 throw LoadError(message: "\(fallbackName): unknown style '\(key)' (known: \(StyleRole.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             guard let fields = value.table else { throw LoadError(message: "\(fallbackName): style '\(key)' must be a table") }
             var style = TextStyle()
-            for (field, v) in fields {
+            for field in fields.keys {
+                guard let v = fields[field] else { continue }
                 switch field {
                 case "fg", "bg":
-                    guard let text = v.string ?? v.integer.map(String.init), let color = ThemeColor.parse(text) else {
+                    guard let text = v.string ?? v.int.map(String.init), let color = ThemeColor.parse(text) else {
                         throw LoadError(message: "\(fallbackName): \(key).\(field): not a colour")
                     }
                     if field == "fg" { style.foreground = color } else { style.background = color }
