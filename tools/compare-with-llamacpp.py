@@ -85,7 +85,7 @@ def main():
             llm.eval([tok])
         clear = len(greedy) if clear is None else clear
         reference_text = llm.detokenize(greedy).decode("utf-8", errors="replace")
-        our_text = ghostchat("run", "-m", model, "-p", args.prompt, "-n", str(args.n), "--temp", "0",
+        our_text = ghostchat("run", "-m", model, "-p", args.prompt, "-n", str(args.n), "--temp", "0", "--raw",
                              "-t", str(args.threads), *kernels).rstrip("\n")
         common = os.path.commonprefix([reference_text, our_text])
         clear_text = llm.detokenize(greedy[:clear]).decode("utf-8", errors="replace")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Chat
 import Foundation
 
 /// The `ghostchat` command: subcommands for chatting, running and inspecting models.
@@ -25,7 +26,8 @@ struct Ghostchat: ParsableCommand {
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("ghostchat: \(message)\n".utf8))
+            // Messages quote what they refuse (paths, names, values from files): never raw controls.
+            FileHandle.standardError.write(Data("ghostchat: \(TerminalSanitizer.sanitize(message))\n".utf8))
             Foundation.exit(1)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Chat
 import Foundation
 import Llama
 import Tokenizer
@@ -16,6 +17,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("n-predict")], help: "Tokens to generate (-1 = until end of text or a full context).")
     var count: Int = -1
     @OptionGroup var sampling: SamplingOptions
+    @Flag(name: .long, help: "Write the model's text as it is, control characters included (for programs that want the bytes); by default they are written as visible symbols, as the chat does.")
+    var raw = false
     @Option(name: .customLong("dump-layers"), help: ArgumentHelp("Debugging: write the prompt's ids and its hidden state after every layer into DIR (tools/exact/compare-layers.py reads them).", visibility: .hidden))
     var dumpDirectory: String?
 
@@ -36,16 +39,20 @@ struct RunCommand: ParsableCommand {
         try model.generate(prompt: tokens, maxTokens: count, sampler: &sampler) { token in
             generated += 1
             let text = decoder.append(token)
-            if !text.isEmpty { output.write(Data(text.utf8)) }
+            if !text.isEmpty { output.write(Data(shown(text).utf8)) }
             return true
         }
         let rest = decoder.flush()
-        output.write(Data((rest + "\n").utf8))
+        output.write(Data((shown(rest) + "\n").utf8))
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(
             format: "ghostchat: %d prompt + %d generated tokens in %.2f s (%.1f tokens/s overall)\n",
             tokens.count, generated, seconds, Double(tokens.count + generated) / max(seconds, 1e-9)).utf8))
     }
+
+    /// The model's text as written: control characters (escape sequences, clipboard writes)
+    /// made visible unless `--raw`.
+    private func shown(_ text: String) -> String { raw ? text : TerminalSanitizer.sanitize(text) }
 
     /// Evaluates the prompt once with a layer observer and writes `tokens.json` and
     /// `layer-NN.f32` (tokens × dim little-endian Float32) into `directory`.

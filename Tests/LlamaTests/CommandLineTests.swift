@@ -84,7 +84,7 @@ final class CommandLineTests: XCTestCase {
         let reference = try Fixtures.reference("tiny-llama-f16")
         let prompt = reference.prompts[0]
         let n = 8
-        let result = try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-f16.gguf"), "-p", prompt.text, "-n", "\(n)", "--temp", "0", "-t", "2"])
+        let result = try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-f16.gguf"), "-p", prompt.text, "-n", "\(n)", "--temp", "0", "-t", "2", "--raw"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, prompt.greedy_prefix_texts[n] + "\n")
     }
@@ -138,6 +138,10 @@ final class CommandLineTests: XCTestCase {
         assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("llama2-vocab.gguf"), "-p", "hi"]), mentions: "token_embd")
         assertCleanFailure(try ghostchat(["tokenize", "-m", "/etc/hostname", "x"]), mentions: "not a GGUF file")
         assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-p", "hi", "--top-p", "3"]), mentions: "top-p")
+        // A path or value quoted in an error never reaches the terminal as a control sequence.
+        let hostile = try ghostchat(["run", "-m", "/tmp/\u{1b}]52;c;cHduZWQ=\u{07}\u{1b}[2J.gguf", "-p", "hi"])
+        assertCleanFailure(hostile, mentions: "]52;c;cHduZWQ=")
+        XCTAssertFalse(hostile.stderr.unicodeScalars.contains { $0 == "\u{1b}" || $0 == "\u{07}" }, hostile.stderr)
 
         // A model cut short in the middle of its weights.
         let source = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("tiny-llama-q4_0.gguf")))
@@ -178,5 +182,21 @@ final class CommandLineTests: XCTestCase {
             let run = try ghostchat(["run", "-m", out, "-p", "Hello", "-n", "4", "--temp", "0"])
             XCTAssertEqual(run.status, 0, run.stderr)
         }
+    }
+
+    /// `run` makes the model's control characters visible unless `--raw` (the Q4_0 fixture's
+    /// greedy text carries raw 0x1d, 0x0d and 0x02 bytes).
+    func testRunOutputIsSanitizedUnlessRaw() throws {
+        let args = ["run", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-p", "Once upon a time", "-n", "48", "--temp", "0", "-t", "1"]
+        let shown = try ghostchat(args), raw = try ghostchat(args + ["--raw"])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        let controls = { (text: String) in text.unicodeScalars.filter { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }.count }
+        XCTAssertGreaterThan(controls(raw.stdout), 0, "the fixture emits raw controls: \(raw.stdout.debugDescription)")
+        XCTAssertEqual(controls(shown.stdout), 0, shown.stdout.debugDescription)
+        // Each control is one visible symbol (U+2400 + code): the same text otherwise.
+        let pictured = String(String.UnicodeScalarView(raw.stdout.unicodeScalars.map { c in
+            c.value < 0x20 && c != "\n" && c != "\t" ? Unicode.Scalar(0x2400 + c.value)! : c
+        }))
+        XCTAssertEqual(shown.stdout, pictured)
     }
 }

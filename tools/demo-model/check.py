@@ -120,7 +120,7 @@ def check_greedy(a, sp, params, cfg, prompts):
     for p in prompts:
         ids = [template.BOS] + sp.encode(p)
         mine = sp.decode(greedy_jax(params, cfg, ids, 24))
-        run = subprocess.run([a.ghostchat, "run", "-m", a.gguf, "--temp", "0", "-n", "24", "-p", p],
+        run = subprocess.run([a.ghostchat, "run", "-m", a.gguf, "--temp", "0", "--raw", "-n", "24", "-p", p],
                              capture_output=True, text=True)
         theirs = run.stdout.strip()
         same = mine.strip() == theirs

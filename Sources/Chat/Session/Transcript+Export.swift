@@ -17,7 +17,7 @@ extension Transcript {
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = TranscriptDates.date(from: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date '\(TerminalSanitizer.escaped(String(text.prefix(40))))'"))
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text.prefix(40))"))
             }
             guard TranscriptDates.isPlausible(date) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "date \(text.prefix(40)) is out of range (years 1970 to 9999)"))

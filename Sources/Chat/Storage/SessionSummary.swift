@@ -15,7 +15,9 @@ extension SessionSummary {
     /// One line for `ghostchat sessions` and `/sessions`: id, last change, size, model,
     /// template, title (sanitized: a title is user text).
     public var line: String {
-        [id, ISO8601DateFormatter().string(from: updatedAt), "\(messageCount) messages", TerminalSanitizer.sanitize(modelFile ?? "-"),
-         template, TerminalSanitizer.sanitize(title)].joined(separator: "\t")
+        // Every column can come from a hand-edited database: one line, no raw controls.
+        [id, ISO8601DateFormatter().string(from: updatedAt), "\(messageCount) messages", modelFile ?? "-", template, title]
+            .map { TerminalSanitizer.sanitize($0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")) }
+            .joined(separator: "\t")
     }
 }
