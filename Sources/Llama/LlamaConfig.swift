@@ -75,6 +75,10 @@ public struct LlamaConfig: Sendable, Equatable {
         }
         func required(_ key: String) throws -> Int {
             guard let value = file.int("\(arch).\(key)") else {
+                // Present but too large for an Int (a u64 near its maximum) is not "missing".
+                if case .uint64(let huge)? = file["\(arch).\(key)"] {
+                    throw ModelError("\(file.path): metadata '\(arch).\(key)' = \(huge) is out of range")
+                }
                 throw ModelError("\(file.path): missing or non-integer metadata '\(arch).\(key)'")
             }
             return value

@@ -63,7 +63,10 @@ public struct Sampler: Sendable {
             candidates.removeSubrange(max(1, keep)...)
         }
 
-        let probabilities = Self.softmax(candidates.map { $0.logit / s.temperature })
+        // Relative to the top logit before dividing: a tiny temperature (1e-38) then gives
+        // 0 and -inf, i.e. greedy, instead of inf - inf = NaN.
+        let top = candidates[0].logit
+        let probabilities = Self.softmax(candidates.map { ($0.logit - top) / s.temperature })
         let draw = rng.nextFloat()
         var cumulative: Float = 0
         for (i, p) in probabilities.enumerated() {

@@ -28,7 +28,7 @@ struct ChatCommand: ParsableCommand {
     var contextLength: Int?
     @Option(name: [.customShort("t"), .long], help: "Worker threads (default: number of cores).")
     var threads: Int?
-    @Option(name: [.customShort("n"), .customLong("n-predict")], help: "Longest reply in tokens (-1 = until the model stops).")
+    @Option(name: [.customShort("n"), .customLong("n-predict")], parsing: .unconditional, help: "Longest reply in tokens (-1 = until the model stops).")
     var maxReplyTokens: Int = -1
     @OptionGroup var sampling: SamplingOptions
 
@@ -54,6 +54,8 @@ struct ChatCommand: ParsableCommand {
     var logContext: String?
     @Option(name: .long, help: "Continue a stored chat: its id (or a unique prefix), or 'last'.")
     var resume: String?
+    @Flag(name: .long, help: "With --resume: continue a copy of the chat (a new id), e.g. while it is open elsewhere.")
+    var copy = false
     @Option(name: .long, help: "Continue a chat exported with /save as JSON.")
     var load: String?
     @Flag(name: .customLong("no-store"), help: "Keep this chat in memory only.")
@@ -68,6 +70,7 @@ struct ChatCommand: ParsableCommand {
             throw ValidationError("unknown template '\(template)' (known: \(TemplateName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if resume != nil && load != nil { throw ValidationError("--resume and --load cannot be combined") }
+        if copy && resume == nil { throw ValidationError("--copy goes with --resume") }
     }
 
     func run() throws {
@@ -118,7 +121,10 @@ struct ChatCommand: ParsableCommand {
         var previous: Transcript?
         if let resume {
             guard let store else { throw ChatError("cannot resume: the chat store is not available") }
-            previous = try store.load(id: try store.resolve(resume))
+            let id = try store.resolve(resume)
+            // Open elsewhere: say so now, before the model loads (the session takes the lock).
+            if !copy { _ = try store.lock(chat: id) }
+            previous = try store.load(id: id)
         } else if let load {
             previous = try Self.readTranscript(load)
         }
@@ -130,7 +136,7 @@ struct ChatCommand: ParsableCommand {
 
         let session: ChatSession
         if let previous {
-            session = try ChatSession(engine: engine, transcript: previous, store: store, newID: load != nil)
+            session = try ChatSession(engine: engine, transcript: previous, store: store, newID: load != nil || copy)
             console.notice("continuing chat \(session.id) (\(previous.messages.filter { $0.role != .system }.count) messages)")
             // A continued chat keeps its own settings so its next reply is the one it would
             // have given; say so rather than silently dropping what was asked for.
@@ -152,7 +158,7 @@ struct ChatCommand: ParsableCommand {
             var templateName = TemplateName.model
             var templateSource: String?
             if let chatTemplateFile {
-                let path = (chatTemplateFile as NSString).expandingTildeInPath
+                let path = ChatPaths.expandingTilde(chatTemplateFile)
                 guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                     throw ChatError("cannot read the chat template file \(chatTemplateFile)")
                 }

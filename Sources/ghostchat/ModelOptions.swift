@@ -42,7 +42,7 @@ struct ModelOptions: ParsableArguments {
 
 /// Sampling options with llama.cpp's names and defaults.
 struct SamplingOptions: ParsableArguments {
-    @Option(name: .customLong("temp"), help: "Temperature; 0 = greedy.")
+    @Option(name: .customLong("temp"), parsing: .unconditional, help: "Temperature; 0 = greedy.")
     var temperature: Float = 0.8
     @Option(name: .customLong("top-k"), help: "Top-k; 0 = off.")
     var topK: Int = 40

@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: [.customShort("p"), .customLong("prompt")], help: "The text to complete.")
     var prompt: String
-    @Option(name: [.customShort("n"), .customLong("n-predict")], help: "Tokens to generate (-1 = until end of text or a full context).")
+    @Option(name: [.customShort("n"), .customLong("n-predict")], parsing: .unconditional, help: "Tokens to generate (-1 = until end of text or a full context).")
     var count: Int = -1
     @OptionGroup var sampling: SamplingOptions
     @Flag(name: .long, help: "Write the model's text as it is, control characters included (for programs that want the bytes); by default they are written as visible symbols, as the chat does.")

@@ -50,21 +50,23 @@ final class EditingCommandTests: XCTestCase {
         let store = try SessionStore(directory: dir)
         let engine = ScriptedEngine(tokenizer: try Fixtures.llamaTokenizer(), contextLength: 512)
         let options = SessionOptions(template: .llama2, system: SystemPrompt(text: "Speak in French."), maxReplyTokens: 8)
-        let first = ChatSession(engine: engine, options: options, store: store)
-        try first.reply(to: "remember this chat")
+        var first: ChatSession? = ChatSession(engine: engine, options: options, store: store)
+        try first?.reply(to: "remember this chat")
+        let firstID = try XCTUnwrap(first?.id)
         let presets = PresetLibrary.standard(userFile: nil)
+        let file = dir.appendingPathComponent("x.json").path
+        guard case .notice(let saved)? = try first?.perform(.save(file), presets: presets) else { return XCTFail("save") }
+        XCTAssertEqual(saved, "saved \(file)")
+        first = nil  // closed: another session may continue it
         let other = ChatSession(engine: engine, options: options, store: store)
         guard case .sessions(let list, let current, nil) = try other.perform(.sessions(.list), presets: presets) else { return XCTFail("sessions") }
-        XCTAssertTrue(list.contains { $0.id == first.id }, "\(list)")
+        XCTAssertTrue(list.contains { $0.id == firstID }, "\(list)")
         XCTAssertEqual(current, other.id)
-        guard case .replaced(let byId, _) = try other.perform(.load(String(first.id.prefix(6))), presets: presets) else { return XCTFail("load id") }
-        XCTAssertEqual(byId.id, first.id)
+        guard case .replaced(let byId, _) = try other.perform(.load(String(firstID.prefix(6))), presets: presets) else { return XCTFail("load id") }
+        XCTAssertEqual(byId.id, firstID)
         XCTAssertEqual(byId.transcript.messages.first { $0.role == .user }?.content, "remember this chat")
-        let file = dir.appendingPathComponent("x.json").path
-        guard case .notice(let saved) = try first.perform(.save(file), presets: presets) else { return XCTFail("save") }
-        XCTAssertEqual(saved, "saved \(file)")
         guard case .replaced(let byPath, _) = try other.perform(.load(file), presets: presets) else { return XCTFail("load path") }
-        XCTAssertNotEqual(byPath.id, first.id, "an exported file continues as a new chat")
+        XCTAssertNotEqual(byPath.id, firstID, "an exported file continues as a new chat")
         XCTAssertThrowsError(try other.perform(.load("zzzzzz"), presets: presets))
         guard case .notice(let settings) = try other.perform(.showSettings, presets: presets) else { return XCTFail("set") }
         XCTAssertTrue(settings.contains("temp 0.8") && settings.contains("context 512 tokens"), settings)
@@ -121,6 +123,8 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertThrowsError(try session.set("top-p", to: "2"))
         XCTAssertThrowsError(try session.set("temp", to: "hot"))
         XCTAssertThrowsError(try session.set("volume", to: "11"))
+        XCTAssertThrowsError(try session.set("n", to: "0"), "as -n 0 on the command line")
+        XCTAssertThrowsError(try session.set("n", to: "-2"))
         XCTAssertEqual(session.metadata.sampling.topP, 0.95, "a refused value changes nothing")
         XCTAssertEqual(try session.reply(to: "short").stats.generated, 3)
     }
@@ -241,7 +245,7 @@ final class EditingCommandTests: XCTestCase {
         _ = try open.perform(.sessions(.rename(open.id, title: "Greetings")), presets: presets)
         try open.reply(to: "again")
         XCTAssertEqual(try store.list().first { $0.id == open.id }?.title, "Greetings")
-        let resumed = try ChatSession(engine: engine, transcript: try store.load(id: open.id), store: store, newID: false)
+        let resumed = try ChatSession(engine: engine, transcript: try store.load(id: open.id), store: nil, newID: false)
         XCTAssertEqual(resumed.title, "Greetings")
 
         XCTAssertThrowsError(try open.perform(.sessions(.delete(open.id)), presets: presets)) { error in
@@ -254,5 +258,39 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertThrowsError(try open.perform(.sessions(.delete(older.id)), presets: presets))
         XCTAssertThrowsError(try open.perform(.sessions(.rename("zzzz", title: "x")), presets: presets))
         XCTAssertThrowsError(try open.perform(.sessions(.rename(open.id, title: " \n ")), presets: presets))
+    }
+
+    /// /save never replaces a named file unasked (/save! does) nor a symbolic link; a bare
+    /// /save rewrites the chat's own export; "~" is $HOME.
+    func testSaveAsksBeforeReplacingAndNeverFollowsALink() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ghostchat-save-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let engine = ScriptedEngine(tokenizer: try Fixtures.llamaTokenizer(), contextLength: 256)
+        let session = ChatSession(engine: engine, options: SessionOptions(template: .llama2, system: SystemPrompt(text: ""), maxReplyTokens: 4), store: nil)
+        try session.reply(to: "keep me")
+        let presets = PresetLibrary.standard(userFile: nil)
+        let file = dir.appendingPathComponent("mine.json").path
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try session.perform(.save(file), presets: presets)) { error in
+            XCTAssertTrue("\(error)".contains("exists: /save! \(file) replaces it"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "precious")
+        _ = try session.perform(.save(file, force: true), presets: presets)
+        XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).contains("keep me"))
+
+        let target = dir.appendingPathComponent("target.json").path, link = dir.appendingPathComponent("link.json").path
+        try Data("other".utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        for force in [false, true] {
+            XCTAssertThrowsError(try session.perform(.save(link, force: force), presets: presets)) { error in
+                XCTAssertTrue("\(error)".contains("symbolic link"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), target)
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "other")
+
+        XCTAssertEqual(ChatPaths.expandingTilde("~/x.json", environment: ["HOME": "/tmp/elsewhere"]), "/tmp/elsewhere/x.json")
+        XCTAssertEqual(ChatPaths.expandingTilde("~user/x", environment: ["HOME": "/tmp/h"]), "~user/x")
     }
 }

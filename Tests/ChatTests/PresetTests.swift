@@ -34,6 +34,16 @@ final class PresetTests: XCTestCase {
         XCTAssertThrowsError(try lib.resolve("emoji++french"))
     }
 
+    /// Ten thousand presets: an unknown name lists twenty of them, not a 69 KB line.
+    func testUnknownPresetErrorStaysShort() throws {
+        var lib = try library()
+        lib.add(toml: (0..<10_000).map { "[p\($0)]\ntext = \"t\"" }.joined(separator: "\n"), source: "many.toml")
+        XCTAssertThrowsError(try lib.resolve("nope")) { error in
+            XCTAssertLessThan("\(error)".count, 400, "\(error)")
+            XCTAssertTrue("\(error)".contains("more)"), "\(error)")
+        }
+    }
+
     func testUserPresetsOverrideAndBadFilesOnlyWarn() throws {
         var lib = try library()
         lib.add(toml: "[pirate]\ntext = \"Talk like a pirate.\"\nterse = \"Pirate.\"\n[emoji]\ntext = \"Only emoji!\"\ncheck = \"emoji\"", source: "user")

@@ -9,6 +9,7 @@ final class SlashCommandTests: XCTestCase {
         XCTAssertEqual(try SlashCommand(parsing: "/check off"), .check(false, retries: nil))
         XCTAssertEqual(try SlashCommand(parsing: "/check on 3"), .check(true, retries: 3))
         XCTAssertEqual(try SlashCommand(parsing: "/save"), .save(nil))
+        XCTAssertEqual(try SlashCommand(parsing: "/save! x.json"), .save("x.json", force: true))
         XCTAssertEqual(try SlashCommand(parsing: "/save out dir/chat.md"), .save("out dir/chat.md"))
         XCTAssertEqual(try SlashCommand(parsing: "/load a.json"), .load("a.json"))
         XCTAssertEqual(try SlashCommand(parsing: "/QUIT"), .quit)

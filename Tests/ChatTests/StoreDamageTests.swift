@@ -78,4 +78,28 @@ final class StoreDamageTests: XCTestCase {
             }
         }
     }
+
+    /// A stored chat is continued by one process at a time: a second resume names the holder
+    /// (here this process) and how to continue a copy; a copy, or a resume after the first
+    /// is closed, goes ahead.
+    func testAChatIsOpenInOneProcessAtATime() throws {
+        let dir = try temporaryDirectory(self)
+        let store = try SessionStore(directory: dir)
+        var first: ChatSession? = try storedChat(store, "mine")
+        let id = try XCTUnwrap(first?.id)
+        let engine = ScriptedEngine(tokenizer: try Fixtures.llamaTokenizer(), contextLength: 256)
+        XCTAssertThrowsError(try ChatSession(engine: engine, transcript: try store.load(id: id), store: store)) { error in
+            XCTAssertTrue("\(error)".contains("chat \(id.prefix(8)) is open in another ghostchat (process \(getpid()))"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--resume \(id.prefix(8)) --copy"), "\(error)")
+        }
+        let copy = try ChatSession(engine: engine, transcript: try store.load(id: id), store: store, newID: true)
+        XCTAssertNotEqual(copy.id, id)
+        let presets = PresetLibrary.standard(userFile: nil)
+        guard case .notice(let same)? = try first?.perform(.load(id), presets: presets) else { return XCTFail("load of itself") }
+        XCTAssertTrue(same.contains("open here"), same)
+        first = nil
+        let resumed = try ChatSession(engine: engine, transcript: try store.load(id: id), store: store)
+        try resumed.reply(to: "and more")
+        XCTAssertEqual(try store.load(id: id).messages.filter { $0.role == .user }.map(\.content), ["mine", "and more"])
+    }
 }

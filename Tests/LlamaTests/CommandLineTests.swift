@@ -138,6 +138,8 @@ final class CommandLineTests: XCTestCase {
         assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("llama2-vocab.gguf"), "-p", "hi"]), mentions: "token_embd")
         assertCleanFailure(try ghostchat(["tokenize", "-m", "/etc/hostname", "x"]), mentions: "not a GGUF file")
         assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-p", "hi", "--top-p", "3"]), mentions: "top-p")
+        assertCleanFailure(try ghostchat(["perplexity", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-f", try Fixtures.path("essay.txt"), "-c", "3"]),
+                           mentions: "too short: give at least -c 4")
         // A path or value quoted in an error never reaches the terminal as a control sequence.
         let hostile = try ghostchat(["run", "-m", "/tmp/\u{1b}]52;c;cHduZWQ=\u{07}\u{1b}[2J.gguf", "-p", "hi"])
         assertCleanFailure(hostile, mentions: "]52;c;cHduZWQ=")
@@ -198,5 +200,19 @@ final class CommandLineTests: XCTestCase {
             c.value < 0x20 && c != "\n" && c != "\t" ? Unicode.Scalar(0x2400 + c.value)! : c
         }))
         XCTAssertEqual(shown.stdout, pictured)
+    }
+
+    /// Negative values are read as values, not flags: `-n -1` (until the model stops or the
+    /// context is full) and `--temp -1` (greedy, as `--temp 0`).
+    func testNegativeValuesNeedNoEqualsSign() throws {
+        let model = try Fixtures.path("tiny-llama-q4_0.gguf")
+        let untilFull = try ghostchat(["run", "-m", model, "-p", "Once upon a time", "-n", "-1", "-c", "24", "-t", "1", "--temp", "0"])
+        XCTAssertEqual(untilFull.status, 0, untilFull.stderr)
+        let greedy = try ghostchat(["run", "-m", model, "-p", "Once upon a time", "-n", "6", "--temp", "-1", "-t", "1"])
+        let zero = try ghostchat(["run", "-m", model, "-p", "Once upon a time", "-n", "6", "--temp", "0", "-t", "1"])
+        XCTAssertEqual(greedy.status, 0, greedy.stderr)
+        XCTAssertEqual(greedy.stdout, zero.stdout)
+        let tiny = try ghostchat(["run", "-m", model, "-p", "Once upon a time", "-n", "6", "--temp", "1e-38", "-t", "1", "--seed", "3"])
+        XCTAssertEqual(tiny.stdout, zero.stdout, "a temperature that overflows logit/T is greedy")
     }
 }

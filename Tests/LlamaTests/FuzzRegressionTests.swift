@@ -91,6 +91,13 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(message?.contains("head width 514 is not supported"), true, message ?? "loaded")
     }
 
+    /// A u64 too large for Int is out of range, not "missing".
+    func testAHugeContextLengthIsOutOfRangeNotMissing() throws {
+        let path = try variant { $0.set("llama.context_length", .uint64(UInt64.max)) }
+        let message = loadError(path)
+        XCTAssertEqual(message?.contains("'llama.context_length' = 18446744073709551615 is out of range"), true, message ?? "loaded")
+    }
+
     /// Every input the fuzzer saved loads or fails cleanly.
     func testRecordedFindingsLoadOrFailCleanly() throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: Self.findings.path)) ?? []

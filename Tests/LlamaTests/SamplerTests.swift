@@ -17,6 +17,17 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(sample(s), 1)
     }
 
+    /// A temperature so small that logit / T overflows is greedy, for every seed.
+    func testTinyTemperatureIsGreedy() {
+        for seed: UInt64 in 0..<50 {
+            var s = SamplerSettings()
+            // 3 / 1e-39 overflows to inf (the old inf - inf gave NaN probabilities).
+            s.temperature = seed % 2 == 0 ? 1e-38 : 1e-39
+            s.seed = seed
+            XCTAssertEqual(sample(s), 1, "seed \(seed)")
+        }
+    }
+
     func testRepeatPenaltyDividesPositiveLogits() {
         var s = SamplerSettings()
         s.temperature = 0

@@ -46,12 +46,20 @@ extension ChatSession {
         case .set(let name, let value):
             try set(name, to: value)
             return .notice("\(name) = \(value) from the next reply")
-        case .save(let path):
+        case .save(let path, let force):
             let target = try exportTarget(path)
+            // A bare /save rewrites this chat's own export; a named file is never replaced
+            // unasked, and a symbolic link never (writing would put a file in its place).
+            var info = stat()
+            if lstat(target, &info) == 0 {
+                if (info.st_mode & S_IFMT) == S_IFLNK { throw ChatError("\(target) is a symbolic link: give the path of the file itself") }
+                if !force && path != nil { throw ChatError("\(target) exists: /save! \(path!) replaces it") }
+            }
             try save(to: target)
             return .notice("saved \(target)")
         case .load(let reference):
             let (transcript, stored) = try readChat(reference)
+            if stored && transcript.metadata.id == id { return .notice("chat \(id.prefix(8)) is the one open here") }
             let loaded = try ChatSession(engine: engine, transcript: transcript, store: store, newID: !stored)
             loaded.contextLog = contextLog
             let count = transcript.messages.filter { $0.role != .system }.count
@@ -158,7 +166,7 @@ extension ChatSession {
     /// data directory's exports folder, so the file is easy to find again (the notice says
     /// the whole path).
     func exportTarget(_ path: String?) throws -> String {
-        if let path { return (path as NSString).expandingTildeInPath }
+        if let path { return ChatPaths.expandingTilde(path) }
         let folder = ChatPaths.dataDirectory().appendingPathComponent("exports")
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw ChatError("cannot create \(folder.path): \(error.localizedDescription)")
@@ -169,7 +177,7 @@ extension ChatSession {
     /// `/load`'s argument: an exported file (a path that exists, or ends in .json), else a
     /// stored chat's id or unique prefix. Returns whether it came from the store.
     func readChat(_ reference: String) throws -> (Transcript, stored: Bool) {
-        let path = (reference as NSString).expandingTildeInPath
+        let path = ChatPaths.expandingTilde(reference)
         if FileManager.default.fileExists(atPath: path) || reference.hasSuffix(".json") || reference.contains("/") {
             return (try Transcript.read(path: reference), false)
         }

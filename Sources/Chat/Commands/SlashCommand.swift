@@ -10,7 +10,8 @@ public enum SlashCommand: Equatable, Sendable {
     case reinforce(Bool)
     case check(Bool, retries: Int?)
     case context
-    case save(String?)
+    /// `/save [PATH]`; `/save! PATH` replaces an existing file.
+    case save(String?, force: Bool = false)
     /// A stored chat's id (or a unique prefix of it), or the path of an exported JSON file.
     case load(String)
     case stats
@@ -63,7 +64,7 @@ public enum SlashCommand: Equatable, Sendable {
         Spec(name: "stats", aliases: [], arguments: "", summary: "counters of the last reply", waitsForReply: false),
         Spec(name: "info", aliases: [], arguments: "", summary: "the model: architecture, quantization, parameters, context, template", waitsForReply: false),
         Spec(name: "set", aliases: [], arguments: "[NAME VALUE]", summary: "show or change temp, top-k, top-p, min-p, seed, n, …", waitsForReply: false),
-        Spec(name: "save", aliases: [], arguments: "[PATH]", summary: "export the chat (.json complete, .md readable)", waitsForReply: false),
+        Spec(name: "save", aliases: ["save!"], arguments: "[PATH]", summary: "export the chat (.json complete, .md readable); /save! replaces a file", waitsForReply: false),
         Spec(name: "load", aliases: [], arguments: "ID|PATH.json", summary: "continue a stored chat or an exported file", waitsForReply: true),
         Spec(name: "sessions", aliases: [], arguments: "[rename ID TITLE|delete ID]", summary: "stored chats (F5 in the full screen): list, rename, delete", waitsForReply: false),
         Spec(name: "copy", aliases: [], arguments: "[N]", summary: "copy the last reply (or the Nth from last) to the clipboard", waitsForReply: false),
@@ -122,7 +123,7 @@ public enum SlashCommand: Equatable, Sendable {
             }
             self = .check(try onOff(), retries: retries)
         case "context": self = try noArgument(.context)
-        case "save": self = .save(argument.isEmpty ? nil : argument)
+        case "save", "save!": self = .save(argument.isEmpty ? nil : argument, force: name == "save!")
         case "load":
             guard !argument.isEmpty else { throw ChatError("usage: /load ID|PATH.json (/sessions lists the ids)") }
             self = .load(argument)

@@ -71,7 +71,7 @@ public struct UserConfig: Equatable, Sendable {
             guard let bool = value.bool else { throw ChatError("\(source): '\(key)' must be true or false") }
             return bool
         }
-        model = try string("model").map { Self.expandingTilde($0, home: home) }
+        model = try string("model").map { ChatPaths.expandingTilde($0, environment: home.map { ["HOME": $0] } ?? ProcessInfo.processInfo.environment) }
         theme = try string("theme")
         system = try string("system")
         systemPreset = try string("system-preset")
@@ -120,9 +120,4 @@ public struct UserConfig: Equatable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func expandingTilde(_ path: String, home: String?) -> String {
-        guard path == "~" || path.hasPrefix("~/") else { return path }
-        let base = home ?? NSHomeDirectory()
-        return base + path.dropFirst()
-    }
 }

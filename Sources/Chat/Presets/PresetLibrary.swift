@@ -73,7 +73,10 @@ public struct PresetLibrary: Sendable {
         }
         return try names.map { name in
             guard let preset = presets[name] else {
-                throw ChatError("unknown preset '\(name)' (known: \(presets.keys.sorted().joined(separator: ", ")))")
+                // Name at most 20: a file with thousands of presets must not make a huge line.
+                let known = presets.keys.sorted()
+                let listed = known.prefix(20).joined(separator: ", ") + (known.count > 20 ? ", … \(known.count - 20) more" : "")
+                throw ChatError("unknown preset '\(name)' (known: \(listed))")
             }
             return preset
         }

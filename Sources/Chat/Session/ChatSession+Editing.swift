@@ -84,7 +84,10 @@ extension ChatSession {
         case "repeat-penalty": sampling.repeatPenalty = try number(Float.self)
         case "repeat-last-n": sampling.repeatLastN = try number(Int.self)
         case "seed": sampling.seed = try number(UInt64.self)
-        case "n", "n-predict": maxReply = try number(Int.self)
+        case "n", "n-predict":
+            maxReply = try number(Int.self)
+            // As -n on the command line: a reply of no tokens is not a reply.
+            guard maxReply > 0 || maxReply == -1 else { throw ChatError("/set n: must be positive or -1 (until the model stops)") }
         default:
             throw ChatError("/set: unknown setting '\(name)' (one of: \(Self.settingNames.joined(separator: ", ")))")
         }

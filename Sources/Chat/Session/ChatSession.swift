@@ -13,6 +13,8 @@ public final class ChatSession {
     /// Transcripts are written here as they grow; nil once storage failed (the chat goes on
     /// in memory) or when none was given.
     public internal(set) var store: SessionStore?
+    /// This process's hold on the stored chat (nil without a store).
+    var chatLock: ChatLock?
     /// Set to stop the reply being generated; what was generated so far is kept.
     public let cancellation = CancellationFlag()
     /// Warnings, evictions, regenerations … as they happen.
@@ -49,6 +51,8 @@ public final class ChatSession {
         renderer = TemplateRenderer(tokenizer: engine.tokenizer, template: choice.template)
         templateLabel = choice.label
         setupWarnings = choice.warnings + renderer.warnings
+        // A new id: no other process can hold it yet.
+        chatLock = try? store?.lock(chat: transcript.metadata.id)
         // One transaction: a chat row is never stored without its system entry.
         persistAll()
     }
@@ -66,6 +70,8 @@ public final class ChatSession {
         if newID {
             self.transcript.metadata.id = UUID().uuidString.lowercased()
         }
+        // A stored chat is continued by one process at a time.
+        chatLock = try store?.lock(chat: self.transcript.metadata.id)
         // The context length is the engine's; a different one changes evictions from here
         // on, but never what the model saw before.
         self.transcript.metadata.contextLength = engine.contextLength

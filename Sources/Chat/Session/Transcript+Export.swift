@@ -35,7 +35,7 @@ extension Transcript {
     /// Reads a JSON export.
     /// Reads an exported JSON transcript; errors name the file in one line.
     public static func read(path: String) throws -> Transcript {
-        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        let url = URL(fileURLWithPath: ChatPaths.expandingTilde(path))
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw ChatError("cannot read \(path): \(error.localizedDescription)") }
         do { return try decode(json: data) } catch { throw ChatError("\(path): \(error)") }
@@ -83,7 +83,7 @@ extension Transcript {
     /// Writes Markdown (`.md`, `.markdown`) or JSON (anything else) to `path` atomically: a
     /// temporary file beside it, mode 0600, then renamed over the target.
     public func export(to path: String) throws {
-        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        let url = URL(fileURLWithPath: ChatPaths.expandingTilde(path))
         let ext = url.pathExtension.lowercased()
         let data: Data
         switch ext {

@@ -30,6 +30,13 @@ public enum ChatPaths {
         configDirectory(environment: environment).appendingPathComponent("config.toml")
     }
 
+    /// `path` with a leading `~` replaced by `$HOME` (not the password file's home, so a
+    /// changed `HOME` is honoured as the shell does).
+    public static func expandingTilde(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        return home(environment).path + path.dropFirst()
+    }
+
     private static func home(_ environment: [String: String]) -> URL {
         URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
     }

@@ -43,8 +43,9 @@ public struct PerplexityChunks: Sendable {
 extension LlamaModel {
     /// `text` cut into llama.cpp's perplexity chunks for this model's vocabulary.
     public func perplexityChunks(of text: String, length: Int) throws -> PerplexityChunks {
-        guard length >= 4, length <= contextLength else {
-            throw ModelError("perplexity context \(length) must be between 4 and the model's context \(contextLength)")
+        guard length >= 4 else { throw ModelError("a perplexity context of \(length) tokens is too short: give at least -c 4") }
+        guard length <= contextLength else {
+            throw ModelError("a perplexity context of \(length) tokens is longer than the model's \(contextLength)")
         }
         // As llama.cpp: BOS in front (and at each chunk start) only when the vocabulary asks for it.
         let chunks = PerplexityChunks(tokens: tokenizer.encode(text), length: length, bos: tokenizer.addBOS ? tokenizer.bos : nil)

@@ -27,7 +27,8 @@ extension AppState {
                 return []
             }
             scrollTop = nil
-            return [.command(name: name, argument: argument)]
+            // A bang alias (`/save!`) carries its meaning: passed on as typed.
+            return [.command(name: typed.hasSuffix("!") ? typed : name, argument: argument)]
         }
     }
 }

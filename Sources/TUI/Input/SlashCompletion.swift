@@ -52,13 +52,20 @@ public struct SlashCompletion: Equatable, Sendable {
         if partial == "~" { return ["~/"] }
         let directoryPart = partial.lastIndex(of: "/").map { String(partial[...$0]) } ?? ""
         let namePrefix = String(partial.dropFirst(directoryPart.count))
-        let directory = directoryPart.isEmpty ? "." : (directoryPart as NSString).expandingTildeInPath
+        let directory = directoryPart.isEmpty ? "." : Self.expandingTilde(directoryPart)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return names.filter { $0.hasPrefix(namePrefix) && (namePrefix.hasPrefix(".") || !$0.hasPrefix(".")) }.prefix(200).map { name in
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
             return directoryPart + name + (isDirectory.boolValue ? "/" : "")
         }
+    }
+
+    /// A leading "~" as `$HOME`, the way the session layer reads the same path when the
+    /// command runs (so what Tab lists is what /save and /load then use).
+    private static func expandingTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        return (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
     }
 
     static func commonPrefix(_ words: [String]) -> String {

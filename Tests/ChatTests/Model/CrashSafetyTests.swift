@@ -75,7 +75,7 @@ final class CrashSafetyTests: XCTestCase {
         let exports = home.appendingPathComponent("exports")
         try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
         let json = exports.appendingPathComponent("chat.json"), markdown = exports.appendingPathComponent("chat.md")
-        let script = String(repeating: "/save \(json.path)\n/save \(markdown.path)\n", count: 10)
+        let script = String(repeating: "/save! \(json.path)\n/save! \(markdown.path)\n", count: 10)
         let arguments = ["chat", "--plain", "-t", "1", "--resume", transcript.metadata.id]
 
         // One run to the end gives the reference files and how long the saves take.
@@ -120,7 +120,7 @@ final class CrashSafetyTests: XCTestCase {
               + "\(iterations) kills, \(interruptedWrites) landed mid-write (temporary left behind), \(present) complete files found, none partial")
 
         // The next save clears temporaries abandoned by killed writers.
-        let last = try GhostchatProcess.run(arguments, input: "/save \(json.path)\n/save \(markdown.path)\n", home: home)
+        let last = try GhostchatProcess.run(arguments, input: "/save! \(json.path)\n/save! \(markdown.path)\n", home: home)
         XCTAssertEqual(last.status, 0, last.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: exports.path).sorted(), ["chat.json", "chat.md"])
         for url in [json, markdown] {

@@ -142,7 +142,7 @@ final class StorageFailureTests: XCTestCase {
         try say("one more after the warning")
         try say("and another")
         if fullDisk != nil {
-            try command("/save \(early.path)", expect: "cannot write \(early.path)")
+            try command("/save! \(early.path)", expect: "cannot write \(early.path)")
         }
         let kept = home.appendingPathComponent("kept.json")
         try command("/save \(kept.path)", expect: "saved \(kept.path)")
