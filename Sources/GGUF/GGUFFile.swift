@@ -159,6 +159,12 @@ public final class GGUFFile: @unchecked Sendable {
                 name: info.name, dimensions: info.dims, type: info.type,
                 relativeOffset: info.offset, fileOffset: dataOffset + info.offset, byteCount: info.bytes))
         }
+        // Two tensors on the same bytes: no writer makes that, and each would be repacked
+        // into a copy of its own (128 layers on one 6 MB tensor asked for gigabytes).
+        let spans = raw.filter { $0.bytes > 0 }.sorted { $0.offset < $1.offset }
+        for (a, b) in zip(spans, spans.dropFirst()) where b.offset < a.offset + a.bytes {
+            throw reader.error("tensors \(GGUFError.quote(a.name)) and \(GGUFError.quote(b.name)) share bytes (data offsets \(a.offset) and \(b.offset)): corrupt file")
+        }
         self.tensors = tensors
     }
 

@@ -9,6 +9,9 @@ public typealias Token = Int32
 ///
 /// Immutable after `init`, so one instance can be shared between threads.
 public final class Tokenizer: @unchecked Sendable {
+    /// The largest vocabulary accepted: 8× the largest real one (Gemma 3's 262 144).
+    public static let maxVocabularySize = 1 << 21
+
     /// Beginning-of-sequence token.
     public let bos: Token
     /// End-of-sequence token.
@@ -94,6 +97,11 @@ public final class Tokenizer: @unchecked Sendable {
         let byteLevel = modelName == "gpt2"
 
         guard let tokensValue = gguf["tokenizer.ggml.tokens"] else { throw fail("tokenizer.ggml.tokens is missing") }
+        // Counted before anything is decoded: each token costs ~200 bytes in the tables built
+        // from it, so a crafted file of millions of empty tokens asks for gigabytes.
+        if let count = tokensValue.arrayValue?.count, count > Self.maxVocabularySize {
+            throw fail("tokenizer.ggml.tokens has \(count) tokens; ghostchat accepts at most \(Self.maxVocabularySize) (real vocabularies have up to ~262 000)")
+        }
         guard let pieces = tokensValue.arrayValue?.strings else { throw fail("tokenizer.ggml.tokens is not an array of strings") }
 
         // llama.cpp treats missing scores as 0 and missing types as "normal".

@@ -53,6 +53,17 @@ final class GGUFBadFileTests: XCTestCase {
         try GGUFTests.assertRejects(parts.bytes(), in: scratch, reason: reason, message, file: file, line: line)
     }
 
+    /// Two tensors on the same bytes (each would be repacked into its own copy).
+    func testTensorsSharingBytesAreRefused() throws {
+        var parts = Parts()
+        parts.tensors[1].offset = 0
+        try assertRejects(parts, reason: "share bytes")
+        parts.tensors[1].offset = 32
+        parts.tensors[0].dims = [9]  // 36 bytes: one past where "b" starts
+        parts.tensors[0].offset = 0
+        try assertRejects(parts, reason: "share bytes")
+    }
+
     // MARK: - Truncation
 
     func testTruncatedAtEveryOffset() throws {

@@ -140,6 +140,9 @@ final class CommandLineTests: XCTestCase {
         assertCleanFailure(try ghostchat(["run", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-p", "hi", "--top-p", "3"]), mentions: "top-p")
         assertCleanFailure(try ghostchat(["perplexity", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-f", try Fixtures.path("essay.txt"), "-c", "3"]),
                            mentions: "too short: give at least -c 4")
+        // Logits a context of a million tokens would need are counted first, never allocated.
+        assertCleanFailure(try ghostchat(["perplexity", "-m", try Fixtures.path("tiny-llama-q4_0.gguf"), "-f", try Fixtures.path("essay.txt"), "-c", "1048576"]),
+                           mentions: "for its logits")
         // A path or value quoted in an error never reaches the terminal as a control sequence.
         let hostile = try ghostchat(["run", "-m", "/tmp/\u{1b}]52;c;cHduZWQ=\u{07}\u{1b}[2J.gguf", "-p", "hi"])
         assertCleanFailure(hostile, mentions: "]52;c;cHduZWQ=")

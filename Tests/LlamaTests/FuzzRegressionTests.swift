@@ -98,6 +98,13 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(message?.contains("'llama.context_length' = 18446744073709551615 is out of range"), true, message ?? "loaded")
     }
 
+    /// Millions of empty tokens (a small file) are refused by count, before any table is built.
+    func testAHugeVocabularyIsRefusedByCount() throws {
+        let path = try variant { $0.set("tokenizer.ggml.tokens", .array(.strings(Array(repeating: "", count: (1 << 21) + 1)))) }
+        let message = loadError(path)
+        XCTAssertEqual(message?.contains("has 2097153 tokens; ghostchat accepts at most 2097152"), true, message ?? "loaded")
+    }
+
     /// Every input the fuzzer saved loads or fails cleanly.
     func testRecordedFindingsLoadOrFailCleanly() throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: Self.findings.path)) ?? []

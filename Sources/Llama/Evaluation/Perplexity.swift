@@ -47,6 +47,14 @@ extension LlamaModel {
         guard length <= contextLength else {
             throw ModelError("a perplexity context of \(length) tokens is longer than the model's \(contextLength)")
         }
+        // Every position's logits of a chunk are kept at once: counted before asking for them.
+        let logitBytes = length.multipliedReportingOverflow(by: config.vocabularySize * MemoryLayout<Float>.size)
+        let available = Int(ProcessInfo.processInfo.physicalMemory) / 2
+        guard !logitBytes.overflow, logitBytes.partialValue <= available else {
+            let gib = { (n: Int) in String(format: "%.1f GiB", Double(n) / Double(1 << 30)) }
+            throw ModelError("a perplexity context of \(length) tokens needs \(logitBytes.overflow ? "more than 2^63 bytes" : gib(logitBytes.partialValue)) "
+                + "for its logits (\(config.vocabularySize) per token), more than half of this machine's memory: use a smaller -c")
+        }
         // As llama.cpp: BOS in front (and at each chunk start) only when the vocabulary asks for it.
         let chunks = PerplexityChunks(tokens: tokenizer.encode(text), length: length, bos: tokenizer.addBOS ? tokenizer.bos : nil)
         guard chunks.count > 0 else {
