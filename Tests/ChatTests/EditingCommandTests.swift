@@ -230,17 +230,18 @@ final class EditingCommandTests: XCTestCase {
         let engine = ScriptedEngine(tokenizer: try Fixtures.llamaTokenizer(), contextLength: 512)
         let options = SessionOptions(template: .llama2, system: SystemPrompt(text: ""), maxReplyTokens: 4)
         let presets = PresetLibrary.standard(userFile: nil)
-        let older = ChatSession(engine: engine, options: options, store: store)
-        try older.reply(to: "plans for the trip")
+        var olderSession: ChatSession? = ChatSession(engine: engine, options: options, store: store)
+        try olderSession?.reply(to: "plans for the trip")
+        let olderID = try XCTUnwrap(olderSession?.id)
         let open = ChatSession(engine: engine, options: options, store: store)
         try open.reply(to: "hello")
 
         // Another chat, by id prefix: the title is one clean line.
-        guard case .sessions(let list, _, let notice?) = try open.perform(.sessions(.rename(String(older.id.prefix(6)), title: "Trip\u{1b}[2J\nto Rome")), presets: presets)
+        guard case .sessions(let list, _, let notice?) = try open.perform(.sessions(.rename(String(olderID.prefix(6)), title: "Trip\u{1b}[2J\nto Rome")), presets: presets)
         else { return XCTFail("rename") }
-        XCTAssertEqual(list.first { $0.id == older.id }?.title, "Trip[2J to Rome")
+        XCTAssertEqual(list.first { $0.id == olderID }?.title, "Trip[2J to Rome")
         XCTAssertTrue(notice.contains("Trip[2J to Rome"), notice)
-        XCTAssertEqual(try store.load(id: older.id).metadata.title, "Trip[2J to Rome", "the title is in the chat's metadata")
+        XCTAssertEqual(try store.load(id: olderID).metadata.title, "Trip[2J to Rome", "the title is in the chat's metadata")
         // The open chat: its next save keeps the title.
         _ = try open.perform(.sessions(.rename(open.id, title: "Greetings")), presets: presets)
         try open.reply(to: "again")
@@ -251,11 +252,13 @@ final class EditingCommandTests: XCTestCase {
         XCTAssertThrowsError(try open.perform(.sessions(.delete(open.id)), presets: presets)) { error in
             XCTAssertTrue("\(error)".contains("open here"), "\(error)")
         }
-        guard case .sessions(let after, _, let deleted?) = try open.perform(.sessions(.delete(older.id)), presets: presets) else { return XCTFail("delete") }
+        XCTAssertThrowsError(try open.perform(.sessions(.delete(olderID)), presets: presets), "still open in its own session")
+        olderSession = nil
+        guard case .sessions(let after, _, let deleted?) = try open.perform(.sessions(.delete(olderID)), presets: presets) else { return XCTFail("delete") }
         XCTAssertEqual(after.map(\.id), [open.id])
-        XCTAssertTrue(deleted.contains(String(older.id.prefix(8))), deleted)
-        XCTAssertThrowsError(try store.load(id: older.id))
-        XCTAssertThrowsError(try open.perform(.sessions(.delete(older.id)), presets: presets))
+        XCTAssertTrue(deleted.contains(String(olderID.prefix(8))), deleted)
+        XCTAssertThrowsError(try store.load(id: olderID))
+        XCTAssertThrowsError(try open.perform(.sessions(.delete(olderID)), presets: presets))
         XCTAssertThrowsError(try open.perform(.sessions(.rename("zzzz", title: "x")), presets: presets))
         XCTAssertThrowsError(try open.perform(.sessions(.rename(open.id, title: " \n ")), presets: presets))
     }

@@ -97,6 +97,9 @@ final class StoreDamageTests: XCTestCase {
         let presets = PresetLibrary.standard(userFile: nil)
         guard case .notice(let same)? = try first?.perform(.load(id), presets: presets) else { return XCTFail("load of itself") }
         XCTAssertTrue(same.contains("open here"), same)
+        XCTAssertThrowsError(try copy.perform(.sessions(.delete(id)), presets: presets), "open elsewhere: not deleted") { error in
+            XCTAssertTrue("\(error)".contains("open in another ghostchat"), "\(error)")
+        }
         first = nil
         let resumed = try ChatSession(engine: engine, transcript: try store.load(id: id), store: store)
         try resumed.reply(to: "and more")

@@ -97,8 +97,11 @@ extension ChatSession {
             case .delete(let reference):
                 let chat = try store.resolve(reference)
                 guard chat != id else { throw ChatError("chat \(chat.prefix(8)) is the one open here: /clear or /load another first") }
+                // Open in another ghostchat: refused, naming it (its writes would fail).
+                let hold = try store.lock(chat: chat)
                 let name = try store.list().first { $0.id == chat }?.title ?? ""
                 try store.delete(id: chat)
+                withExtendedLifetime(hold) {}
                 return .sessions(try store.list(), current: id, notice: "deleted chat \(chat.prefix(8))" + (name.isEmpty ? "" : " (\"\(name)\")"))
             }
         }

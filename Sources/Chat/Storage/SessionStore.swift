@@ -264,6 +264,7 @@ public final class SessionStore {
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { throw ChatError("no stored chat has id '\(id)'") }
         }
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent().appendingPathComponent("locks/\(id).lock"))
     }
 
     /// The database's size in bytes (pages in use, whether still in the WAL or not).
