@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// Dependencies point one way:
 /// `ghostchat` (app) → `ChatLlama` → `Chat` + `Llama`; `Llama` → `Kernels` / `Tokenizer` / `GGUF`;
-/// `Chat` → `Tokenizer` / `GGUF` / `Jinja` (never the engine); `Kernels` → `CGhostKernels`.
+/// `Chat` → `Tokenizer` / `GGUF` / `Jinja` (never the engine); `Kernels` → `CGhostKernels`;
+/// everything that prints input → `SafeText`.
 let package = Package(
     name: "ghostchat",
     platforms: [.macOS(.v13)],
@@ -20,8 +21,11 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // How untrusted text is written to a terminal: visible symbols for prose, escapes for
+        // data quoted in a message. Every module that prints input uses it.
+        .target(name: "SafeText"),
         // GGUF container format: memory-mapped reader, validating parser, writer.
-        .target(name: "GGUF"),
+        .target(name: "GGUF", dependencies: ["SafeText"]),
         // SIMD inner loops that Swift cannot express (VNNI, maddubs, per-function targets).
         .target(
             name: "CGhostKernels",
@@ -31,11 +35,11 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["GGUF", "CGhostKernels"]),
         // A Jinja interpreter for chat templates, byte-identical to Python jinja2 in Hugging
         // Face's environment; tracks which output came from message content.
-        .target(name: "Jinja"),
+        .target(name: "Jinja", dependencies: ["SafeText"]),
         // SentencePiece-style tokenizer read from the GGUF vocabulary.
-        .target(name: "Tokenizer", dependencies: ["GGUF"]),
+        .target(name: "Tokenizer", dependencies: ["GGUF", "SafeText"]),
         // The Llama model: config, weights, run state, forward pass, sampling.
-        .target(name: "Llama", dependencies: ["GGUF", "Kernels", "Tokenizer"]),
+        .target(name: "Llama", dependencies: ["GGUF", "Kernels", "Tokenizer", "SafeText"]),
         // ncursesw: gc_ wrappers for function-like macros and the terminal-restoring
         // signal/atexit handlers (a C target, so those handlers have one definition).
         .target(
@@ -43,8 +47,10 @@ let package = Package(
             cSettings: [.define("NCURSES_WIDECHAR", to: "1"), .define("_XOPEN_SOURCE_EXTENDED", to: "1")],
             linkerSettings: [.linkedLibrary("ncursesw")]
         ),
+        // The one TOML parser (TOMLKit behind a guard for inputs that make toml++ abort).
+        .target(name: "TOML", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
-        .target(name: "TUI", dependencies: ["CNcurses", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TUI", dependencies: ["CNcurses", "SafeText", "TOML", .product(name: "TOMLKit", package: "TOMLKit")]),
         // A scripted ChatDriver with no model: `ghostchat tui-demo` and the UI tests' double.
         .target(name: "TUIDemo", dependencies: ["TUI"]),
         // The full screen over the session manager: the driver and the command table's mapping.
@@ -55,7 +61,7 @@ let package = Package(
         .target(
             name: "Chat",
             dependencies: [
-                "GGUF", "Tokenizer", "Jinja",
+                "GGUF", "Tokenizer", "Jinja", "SafeText", "TOML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -66,25 +72,28 @@ let package = Package(
         .executableTarget(
             name: "ghostchat",
             dependencies: [
-                "Llama", "Chat", "ChatLlama", "ChatTUI", "TUI", "TUIDemo", "Tokenizer", "GGUF", "Kernels",
+                "Llama", "Chat", "ChatLlama", "ChatTUI", "TUI", "TUIDemo", "Tokenizer", "GGUF", "Kernels", "SafeText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The model-file fuzzer: a libFuzzer target when built with `-Xswiftc -DFUZZING
-        // --sanitize=fuzzer`, otherwise a replayer of saved inputs (tools/fuzz/README.md).
-        .executableTarget(name: "GhostchatFuzz", dependencies: ["GGUF", "Kernels", "Tokenizer", "Llama"]),
+        // The fuzzer of every input family (model files, transcripts, config and presets,
+        // themes, chat templates, terminal input): a libFuzzer target when built with
+        // `-Xswiftc -DFUZZING --sanitize=fuzzer`, otherwise a replayer (tools/fuzz/README.md).
+        .executableTarget(name: "GhostchatFuzz", dependencies: ["GGUF", "Kernels", "Tokenizer", "Llama", "Chat", "Jinja", "TUI"]),
         // Helpers shared by the test targets (deterministic random inputs, scripted models).
         .target(name: "TestSupport", dependencies: ["GGUF"], path: "Tests/TestSupport"),
+        .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
         .testTarget(name: "JinjaTests", dependencies: ["TestSupport", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["TestSupport", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "CGhostKernels", "GGUF"]),
         .testTarget(name: "LlamaTests", dependencies: ["TestSupport", "Llama", "GGUF", "Kernels", "Tokenizer"], exclude: ["Fixtures"]),
         // View golden tests, input and width unit tests, and tmux end-to-end tests of the binary.
-        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "TUIDemo", "ChatTUI", "Chat"]),
+        .testTarget(name: "TUITests", dependencies: ["TestSupport", "TUI", "SafeText", "TUIDemo", "ChatTUI", "Chat"]),
         .testTarget(
             name: "ChatTests",
-            dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TestSupport", "Chat", "ChatLlama", "Llama", "Tokenizer", "GGUF", "SafeText", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),
     ],

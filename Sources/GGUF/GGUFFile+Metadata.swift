@@ -1,3 +1,5 @@
+import SafeText
+
 /// Typed access to common metadata keys.
 extension GGUFFile {
     /// `general.architecture` (e.g. "llama").
@@ -48,7 +50,7 @@ extension GGUFFile {
             : "\(Self.scaled(parameterCount, [(1_000_000_000, " B"), (1_000_000, " M"), (1_000, " K")])) parameters in \(tensors.count) tensors (\(types))")
         parts.append("\(metadata.count) metadata keys")
         parts.append(Self.scaled(fileSize, [(1 << 30, " GiB"), (1 << 20, " MiB"), (1 << 10, " KiB")], unit: " bytes"))
-        return GGUFError.oneLine("\(path): " + parts.joined(separator: ", "))
+        return SafeText.quoted("\(path): " + parts.joined(separator: ", "))
     }
 
     /// `n` in the largest of `units` it reaches, with one decimal (`12.3 MiB`).

@@ -1,14 +1,15 @@
 // Two builds of one target. With `-Xswiftc -DFUZZING --sanitize=fuzzer` it is a libFuzzer
-// binary (libFuzzer supplies `main` and calls the entry point below). A plain `swift build`
-// gives a replayer with its own `main` instead, which runs the same probe over files named
-// on the command line (to reproduce a crash without the fuzzer) and writes the seed corpus.
+// binary (libFuzzer supplies `main` and calls the entry point below; GHOSTCHAT_FUZZ_TARGET
+// picks the probe). A plain `swift build` gives a replayer with its own `main` instead,
+// which runs a probe over files named on the command line (to reproduce a crash without the
+// fuzzer) and writes the model seed corpus.
 // See tools/fuzz/README.md.
 
 #if FUZZING
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    ModelFileProbe.run(UnsafeRawBufferPointer(start: data, count: size))
+    FuzzTarget.current.run(UnsafeRawBufferPointer(start: data, count: size))
     return 0
 }
 
@@ -19,7 +20,9 @@ import Foundation
 @main
 struct FuzzReplay {
     static let usage = """
-        usage: GhostchatFuzz FILE|DIR...           run the fuzz probe over files (a crash reproduces)
+        usage: GhostchatFuzz [--target NAME] FILE|DIR...
+                   run a probe over files (a crash reproduces); NAME is one of
+                   \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")) (default model)
                GhostchatFuzz --make-seeds DIR [FIXTURES]
                    write the seed models cut from the fixtures (default ../shared/fixtures) into DIR
         """
@@ -41,6 +44,15 @@ struct FuzzReplay {
             }
             return
         }
+        var target = FuzzTarget.model
+        if arguments.first == "--target" {
+            guard arguments.count >= 3, let named = FuzzTarget(rawValue: arguments[1]) else {
+                FileHandle.standardError.write(Data((usage + "\n").utf8))
+                exit(2)
+            }
+            target = named
+            arguments.removeFirst(2)
+        }
         var paths: [String] = []
         while let path = arguments.first {
             arguments.removeFirst()
@@ -61,7 +73,7 @@ struct FuzzReplay {
                 print("\(path): unreadable")
                 continue
             }
-            let outcome = data.withUnsafeBytes { ModelFileProbe.run($0) }
+            let outcome = data.withUnsafeBytes { target.run($0) }
             print("\(path): \(outcome)")
         }
     }

@@ -24,7 +24,7 @@ enum ModelFileProbe {
         do {
             file = try GGUFFile(mapping: GGUFMapping(copying: bytes, path: fileName))
         } catch {
-            return "refused: " + checked(error, expecting: GGUFError.self)
+            return "refused: " + ProbeCheck.message(of: error, expecting: GGUFError.self)
         }
         describe(file)
         var steps = ["parsed \(file.tensors.count) tensors, \(file.metadata.count) keys"]
@@ -34,7 +34,7 @@ enum ModelFileProbe {
             exercise(tokenizer)
             steps.append("tokenizer \(tokenizer.vocabularySize) tokens")
         } catch {
-            steps.append("no tokenizer: " + checked(error, expecting: TokenizerError.self))
+            steps.append("no tokenizer: " + ProbeCheck.message(of: error, expecting: TokenizerError.self))
         }
 
         do {
@@ -45,7 +45,7 @@ enum ModelFileProbe {
                 steps.append("generated")
             }
         } catch {
-            steps.append("no model: " + checked(error, expecting: ModelError.self))
+            steps.append("no model: " + ProbeCheck.message(of: error, expecting: ModelError.self))
         }
         return steps.joined(separator: "; ")
     }
@@ -67,7 +67,7 @@ enum ModelFileProbe {
         }
         sink &+= file.parameterCount &+ file.tensorTypeHistogram.count
         sink &+= file.summary.utf8.count &+ (file.fileType?.name.utf8.count ?? 0)
-        requireOneLine(file.summary, what: "summary")
+        ProbeCheck.requireOneLine(file.summary, what: "summary")
         // `ghostchat info` prints the shape when the config reads, and derives GQA from it.
         if let config = try? LlamaConfig(gguf: file) {
             sink &+= config.headCount / config.kvHeadCount &+ config.qDim &+ config.kvDim
@@ -137,25 +137,6 @@ enum ModelFileProbe {
             }
             _ = decoder.flush()
             model.truncate(to: 1)
-        }
-    }
-
-    /// The error's message, after checking that it is of the type this step throws and one
-    /// line with no control characters (it is shown to the user as is).
-    private static func checked<E: Error>(_ error: Error, expecting _: E.Type) -> String {
-        guard error is E else { fatalError("expected a \(E.self), got \(type(of: error)): \(error)") }
-        let message = String(describing: error)
-        requireOneLine(message, what: "\(E.self)")
-        return message
-    }
-
-    private static func requireOneLine(_ message: String, what: String) {
-        for scalar in message.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .lineSeparator, .paragraphSeparator:
-                fatalError("\(what) holds control character U+\(String(scalar.value, radix: 16)): \(message.debugDescription)")
-            default: continue
-            }
         }
     }
 

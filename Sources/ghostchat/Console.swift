@@ -1,5 +1,6 @@
 import Chat
 import Foundation
+import SafeText
 
 /// Plain mode's output: replies on stdout, everything else on stderr, so a script can take
 /// stdout as the model's words alone.
@@ -15,7 +16,7 @@ struct Console {
     func notice(_ line: String) {
         if let redirect { return redirect(line) }
         // Notices can quote files (a bad transcript's fields, paths): never raw controls.
-        FileHandle.standardError.write(Data("ghostchat: \(TerminalSanitizer.sanitize(line))\n".utf8))
+        FileHandle.standardError.write(Data("ghostchat: \(SafeText.shown(line))\n".utf8))
     }
 
     func prompt(_ text: String) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chat
 import Foundation
+import SafeText
 
 /// The `ghostchat` command: subcommands for chatting, running and inspecting models.
 @main
@@ -27,7 +28,7 @@ struct Ghostchat: ParsableCommand {
             if exitCode(for: error) == .success { exit(withError: error) }
             let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             // Messages quote what they refuse (paths, names, values from files): never raw controls.
-            FileHandle.standardError.write(Data("ghostchat: \(TerminalSanitizer.sanitize(message))\n".utf8))
+            FileHandle.standardError.write(Data("ghostchat: \(SafeText.shown(message))\n".utf8))
             Foundation.exit(1)
         }
     }

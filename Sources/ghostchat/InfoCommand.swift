@@ -3,8 +3,9 @@ import Chat
 import Foundation
 import GGUF
 import Kernels
-import Tokenizer
 import Llama
+import SafeText
+import Tokenizer
 
 /// `ghostchat info`: what a model file holds.
 struct InfoCommand: ParsableCommand {
@@ -50,9 +51,9 @@ struct InfoCommand: ParsableCommand {
             rows.append(("vocabulary", vocab))
             if let tokenizer = try? Tokenizer(gguf: file) {
                 rows.append(("tokenizer", tokenizer.modelName + (tokenizer.preTokenizer.map { ", pre-tokenizer \($0)" } ?? "")))
-                let ends = tokenizer.endOfGenerationTokens.sorted().map { "\($0) \(TerminalSanitizer.escaped(tokenizer.piece($0)))" }
+                let ends = tokenizer.endOfGenerationTokens.sorted().map { "\($0) \(SafeText.quoted(tokenizer.piece($0), escapingBackslashes: true))" }
                 rows.append(("end of generation", ends.joined(separator: ", ")))
-                for warning in tokenizer.warnings { rows.append(("tokenizer warning", TerminalSanitizer.escaped(warning))) }
+                for warning in tokenizer.warnings { rows.append(("tokenizer warning", SafeText.quoted(warning, escapingBackslashes: true))) }
             }
         } else {
             rows.append(("vocabulary", "none"))
@@ -67,7 +68,7 @@ struct InfoCommand: ParsableCommand {
         for (key, value) in rows {
             // Names and keys come from the file: escape control characters so a hostile
             // file cannot drive the terminal.
-            print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + GGUFError.oneLine(value))
+            print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + SafeText.quoted(value))
         }
     }
 }

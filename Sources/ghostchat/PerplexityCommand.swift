@@ -1,8 +1,9 @@
 import ArgumentParser
-import Foundation
 import Chat
+import Foundation
 import Kernels
 import Llama
+import SafeText
 
 /// `ghostchat perplexity`: llama.cpp's perplexity measurement, and its KL-divergence comparison
 /// of one model (or kernel path) against the saved logits of another.
@@ -73,7 +74,7 @@ struct PerplexityCommand: ParsableCommand {
                          LogitDistance.clearMargin, s.clearSameTop, s.clear))
             for llama in base.meta.llamacpp ?? [] {
                 print(String(format: "%@ vs base (recorded in the file): PPL %+.3f %%, mean KLD %.6f, 99%% KLD %.6f, same top %d/%d",
-                             TerminalSanitizer.escaped(llama.build ?? "llama.cpp"), (llama.ppl / llama.pplBase - 1) * 100,
+                             SafeText.quoted(llama.build ?? "llama.cpp", escapingBackslashes: true), (llama.ppl / llama.pplBase - 1) * 100,
                              llama.kldMean, llama.kldP99, llama.sameTop, llama.positions))
             }
             return

@@ -2,6 +2,7 @@ import Chat
 import ChatLlama
 import Dispatch
 import Foundation
+import SafeText
 import TUI
 
 /// The line-based chat loop: reads stdin, runs commands, streams replies.
@@ -45,9 +46,9 @@ struct PlainChat {
             // ever hold the reply that counts, so checked replies are printed whole.
             let buffered = session.metadata.checkReplies && !session.system.rules.isEmpty
             let result = try produce { piece in
-                if !buffered { console.reply(TerminalSanitizer.sanitize(piece)) }
+                if !buffered { console.reply(SafeText.shown(piece)) }
             }
-            console.reply((buffered ? TerminalSanitizer.sanitize(result.text) : "") + "\n")
+            console.reply((buffered ? SafeText.shown(result.text) : "") + "\n")
             if result.interrupted { console.notice("reply interrupted; what was generated is kept") }
             if let check = result.check, !check.passed {
                 console.notice("the reply still breaks a rule after \(check.violations.count) attempts: \((check.violations.last ?? nil) ?? "")")

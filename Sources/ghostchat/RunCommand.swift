@@ -2,6 +2,7 @@ import ArgumentParser
 import Chat
 import Foundation
 import Llama
+import SafeText
 import Tokenizer
 
 /// `ghostchat run`: raw completion of a prompt, no chat template.
@@ -52,7 +53,7 @@ struct RunCommand: ParsableCommand {
 
     /// The model's text as written: control characters (escape sequences, clipboard writes)
     /// made visible unless `--raw`.
-    private func shown(_ text: String) -> String { raw ? text : TerminalSanitizer.sanitize(text) }
+    private func shown(_ text: String) -> String { raw ? text : SafeText.shown(text) }
 
     /// Evaluates the prompt once with a layer observer and writes `tokens.json` and
     /// `layer-NN.f32` (tokens × dim little-endian Float32) into `directory`.

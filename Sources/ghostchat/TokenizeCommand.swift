@@ -2,6 +2,7 @@ import ArgumentParser
 import Chat
 import Foundation
 import GGUF
+import SafeText
 import Tokenizer
 
 /// `ghostchat tokenize`: print token ids or pieces (works on vocabulary-only files).
@@ -55,7 +56,7 @@ struct TokenizeCommand: ParsableCommand {
             for token in tokens {
                 let bytes = tokenizer.bytes(of: token)
                 let piece = bytes.isEmpty ? tokenizer.piece(token) : String(decoding: bytes, as: UTF8.self)
-                out += "\(token)\t\(TerminalSanitizer.escaped(piece))\n"
+                out += "\(token)\t\(SafeText.quoted(piece, escapingBackslashes: true))\n"
             }
             print(out, terminator: "")
         } else {

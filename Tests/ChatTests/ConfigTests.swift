@@ -42,6 +42,19 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    /// `[été]` made toml++ abort the process (found by the `config` fuzzer); in config.toml
+    /// it is now a one-line error, in presets.toml a warning, and the other presets still load.
+    func testATableNameStartingWithAnAccentIsAnErrorNotAnAbort() {
+        XCTAssertThrowsError(try UserConfig(toml: "theme = \"dark\"\n[été]\nx = 1\n", source: "config.toml")) { error in
+            XCTAssertEqual("\(error)", "config.toml: a table name must start with a letter, digit, '_', '-' or a quote at line 2")
+        }
+        var library = PresetLibrary()
+        library.add(toml: "[été]\ntext = \"Summer.\"\n", source: "presets.toml")
+        XCTAssertEqual(library.warnings, ["presets.toml: a table name must start with a letter, digit, '_', '-' or a quote at line 1; its presets are ignored"])
+        library.add(toml: "[\"été\"]\ntext = \"Summer.\"\n", source: "presets.toml")
+        XCTAssertEqual(library.names, ["été"], "a quoted name is fine")
+    }
+
     func testMissingFileIsEmptyConfig() throws {
         let home = try temporaryDirectory(self)
         XCTAssertEqual(try UserConfig.load(environment: ["GHOSTCHAT_CONFIG_DIR": home.path]), UserConfig())

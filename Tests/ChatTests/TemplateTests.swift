@@ -1,4 +1,5 @@
 import Chat
+import SafeText
 import Tokenizer
 import XCTest
 
@@ -90,13 +91,13 @@ final class TemplateTests: XCTestCase {
 
     func testSanitizerShowsControlCharactersVisibly() {
         let raw = "ok\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J\u{9B}31m\u{0}\ttab\nnext\u{7F}\u{202E}"
-        let safe = TerminalSanitizer.sanitize(raw)
+        let safe = SafeText.shown(raw)
         for scalar in safe.unicodeScalars {
             XCTAssertFalse((0...0x1F).contains(scalar.value) && scalar != "\n" && scalar != "\t", "control \(scalar.value) left")
             XCTAssertFalse((0x7F...0x9F).contains(scalar.value))
         }
         XCTAssertTrue(safe.hasPrefix("ok\u{241B}]52;"))
         XCTAssertTrue(safe.contains("\ttab\nnext"))
-        XCTAssertEqual(TerminalSanitizer.sanitize("héllo 👋"), "héllo 👋")
+        XCTAssertEqual(SafeText.shown("héllo 👋"), "héllo 👋")
     }
 }

@@ -14,7 +14,7 @@ final class FuzzRegressionTests: XCTestCase {
 
     /// The micro-sized q8_0 model of the seed corpus: fast to load, complete.
     static let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tools/fuzz/corpus/micro-q8_0.gguf")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tools/fuzz/corpus/model/micro-q8_0.gguf")
 
     private var written: [String] = []
 

@@ -1,5 +1,6 @@
-import XCTest
+import SafeText
 @testable import TUI
+import XCTest
 
 final class ScreenBufferTests: XCTestCase {
     func testWideCharacterTakesTwoCells() {
@@ -35,5 +36,14 @@ final class ScreenBufferTests: XCTestCase {
         buffer.put("x", row: 5, column: 0, role: .normal)
         buffer.put("y", row: 1, column: -3, role: .normal)
         XCTAssertEqual(buffer.text, "  he\n")
+    }
+
+    func testBufferNeverHoldsControls() {
+        var buffer = ScreenBuffer(width: 20, height: 1)
+        buffer.put("\u{1B}[2J\u{1B}c\t\n", row: 0, column: 0, role: .normal)
+        XCTAssertEqual(buffer.text, "␛[2J␛c    ␤")
+        for cell in buffer.cells {
+            XCTAssertFalse(cell.text.unicodeScalars.contains(where: { SafeText.needsReplacement($0, newlines: false, tabs: false) }))
+        }
     }
 }

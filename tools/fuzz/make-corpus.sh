@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates tools/fuzz/corpus, the fuzzer's committed seeds:
+# Regenerates tools/fuzz/corpus/model, the model fuzzer's committed seeds (the other
+# families' seeds are written by hand):
 #  - the micro models cut from the fixtures (GhostchatFuzz --make-seeds), kept whole;
 #  - every file the GGUF test suites write (the bad-file cases, the truncations, the
 #    mutation test's inputs), reduced by libFuzzer's -merge to those that add coverage.
@@ -26,13 +27,13 @@ fuzz_build=(swift build -c release --product GhostchatFuzz --sanitize=fuzzer --s
 SWIFT_BACKTRACE=enable=no "$("${fuzz_build[@]}" --show-bin-path)/GhostchatFuzz" \
   -merge=1 -max_len=131072 -timeout=10 "$raw/corpus" "$raw/tests" 2>&1 | grep -E "^MERGE-OUTER: [0-9]+ new files" || true
 
-rm -rf tools/fuzz/corpus
-mkdir -p tools/fuzz/corpus
+rm -rf tools/fuzz/corpus/model
+mkdir -p tools/fuzz/corpus/model
 # Content-named so regenerating leaves unchanged seeds alone.
 for f in "$raw/corpus"/*; do
   case "$(basename "$f")" in
-    micro-*|shape-*|vocab-only*|empty-*) cp "$f" tools/fuzz/corpus/ ;;
-    *) cp "$f" "tools/fuzz/corpus/test-$(sha1sum "$f" | cut -c1-16).gguf" ;;
+    micro-*|shape-*|vocab-only*|empty-*) cp "$f" tools/fuzz/corpus/model/ ;;
+    *) cp "$f" "tools/fuzz/corpus/model/test-$(sha1sum "$f" | cut -c1-16).gguf" ;;
   esac
 done
-echo "make-corpus: $(ls tools/fuzz/corpus | wc -l) seeds, $(du -sh tools/fuzz/corpus | cut -f1)"
+echo "make-corpus: $(ls tools/fuzz/corpus/model | wc -l) seeds, $(du -sh tools/fuzz/corpus/model | cut -f1)"

@@ -1,34 +1,44 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer binary of the GhostchatFuzz target (with AddressSanitizer) and fuzzes
-# the model loader: GGUF parsing, `ghostchat info`'s reading, the tokenizer, model loading and
-# a few generated tokens. See tools/fuzz/README.md.
+# one input family or all of them (tools/fuzz/README.md):
+#   model       a GGUF file: parsing, `ghostchat info`'s reading, tokenizer, loading, tokens
+#   transcript  a JSON transcript for --load
+#   config      config.toml and presets.toml
+#   theme       a theme file
+#   jinja       a chat template
+#   keys        terminal input and reply text driving the full-screen chat
 #
-#   tools/fuzz/run.sh -t 60            fuzz for 60 seconds (what .ci/run does)
-#   tools/fuzz/run.sh -n 1000000       fuzz for a million executions
-#   tools/fuzz/run.sh -t 600 -- -jobs=2 -workers=2    extra flags go to libFuzzer
+#   tools/fuzz/run.sh -t 60                 the model loader for 60 seconds
+#   tools/fuzz/run.sh all -t 30             every family, 30 seconds each (what .ci/run does)
+#   tools/fuzz/run.sh jinja -n 1000000      a million executions of one family
+#   tools/fuzz/run.sh keys -t 600 -- -jobs=2 -workers=2    extra flags go to libFuzzer
 #
 # Exits non-zero when the fuzzer finds a crash, leak, timeout or out-of-memory; the input
-# is saved in $FUZZ_ARTIFACTS (default /tmp/ghostchat-fuzz-artifacts) and printed in base64.
-# New interesting inputs accumulate in $FUZZ_CORPUS (default /tmp/ghostchat-fuzz-corpus);
-# the committed seeds in tools/fuzz/corpus are only read.
+# is saved in $FUZZ_ARTIFACTS/TARGET (default /tmp/ghostchat-fuzz-artifacts) and printed in
+# base64. New interesting inputs accumulate in $FUZZ_CORPUS/TARGET (default
+# /tmp/ghostchat-fuzz-corpus); the committed seeds are only read.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+targets=(model)
+case "${1:-}" in
+  all) targets=(model transcript config theme jinja keys); shift ;;
+  model|transcript|config|theme|jinja|keys) targets=("$1"); shift ;;
+esac
 seconds="" runs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) seconds="$2"; shift 2 ;;
     -n) runs="$2"; shift 2 ;;
     --) shift; break ;;
-    *) echo "usage: $0 [-t SECONDS] [-n RUNS] [-- LIBFUZZER-FLAGS...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [all|model|transcript|config|theme|jinja|keys] [-t SECONDS] [-n RUNS] [-- LIBFUZZER-FLAGS...]" >&2; exit 2 ;;
   esac
 done
 
 if ! command -v swift >/dev/null 2>&1; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 scratch="${FUZZ_SCRATCH:-/tmp/build-ghostchat-fuzz}"
-corpus="${FUZZ_CORPUS:-/tmp/ghostchat-fuzz-corpus}"
-artifacts="${FUZZ_ARTIFACTS:-/tmp/ghostchat-fuzz-artifacts}"
-mkdir -p "$corpus" "$artifacts"
+corpus_root="${FUZZ_CORPUS:-/tmp/ghostchat-fuzz-corpus}"
+artifacts_root="${FUZZ_ARTIFACTS:-/tmp/ghostchat-fuzz-artifacts}"
 
 # swiftc keeps only the last -sanitize= it is given, and SwiftPM passes one per --sanitize in
 # no fixed order: without the combined -Xswiftc flag, the Swift modules came out with either
@@ -50,26 +60,50 @@ limits=()
 [ -n "$seconds" ] && limits+=("-max_total_time=$seconds")
 [ -n "$runs" ] && limits+=("-runs=$runs")
 
-# Seeds larger than -max_len would be cut short; the biggest committed seed is ~80 KB.
+# Per family: the committed seeds (and files of the project that are valid inputs), the
+# dictionary, and the longest input worth trying (the biggest model seed is ~125 KB).
 # -timeout: one input may take 10 s (a hang is a bug); -rss_limit_mb/-malloc_limit_mb: an
-# input that makes the loader allocate gigabytes is a bug too, not a reason to swap.
+# input that makes ghostchat allocate gigabytes is a bug too, not a reason to swap.
 # The Swift runtime's own backtracer is off so libFuzzer's crash report comes out whole.
-set +e
-SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}" \
-  "$binary" -max_len=131072 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
-  -dict=tools/fuzz/gguf.dict -print_final_stats=1 -artifact_prefix="$artifacts/" "${limits[@]}" "$@" \
-  "$corpus" tools/fuzz/corpus tools/fuzz/findings
-status=$?
-set -e
+fuzz_one() {
+  local target="$1" max_len dict seeds leaks=1
+  case "$target" in
+    model) max_len=131072; dict=gguf; seeds=(tools/fuzz/corpus/model tools/fuzz/findings) ;;
+    transcript) max_len=16384; dict=transcript; seeds=(tools/fuzz/corpus/transcript) ;;
+    config) max_len=16384; dict=toml; seeds=(tools/fuzz/corpus/config Sources/Chat/Resources) ;;
+    theme) max_len=8192; dict=toml; seeds=(tools/fuzz/corpus/theme themes) ;;
+    # No leak detection here: the template engine's syntax tree and values are indirect
+    # enums, whose payload pointers Swift stores with tag bits set, which LeakSanitizer does
+    # not recognise as pointers: everything reachable only through them is reported "leaked".
+    jinja) max_len=65536; dict=jinja; seeds=(Tests/JinjaTests/Fixtures/templates); leaks=0 ;;
+    keys) max_len=4096; dict=keys; seeds=(tools/fuzz/corpus/keys) ;;
+  esac
+  local corpus="$corpus_root/$target" artifacts="$artifacts_root/$target"
+  mkdir -p "$corpus" "$artifacts"
+  echo "fuzz: $target"
+  set +e
+  GHOSTCHAT_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=$leaks:allocator_may_return_null=0}" \
+    LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tools/fuzz/lsan.supp:print_suppressions=0}" \
+    "$binary" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+    -dict="tools/fuzz/$dict.dict" -print_final_stats=1 -artifact_prefix="$artifacts/" "${limits[@]}" "${extra[@]}" \
+    "$corpus" "${seeds[@]}"
+  local status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz: $target FAILED (libFuzzer exit status $status)" >&2
+    for f in "$artifacts"/*; do
+      [ -f "$f" ] || continue
+      echo "fuzz: input $f ($(wc -c <"$f") bytes), base64:" >&2
+      base64 -w 0 "$f" >&2; echo >&2
+    done
+    echo "fuzz: reproduce with: swift build -c release --product GhostchatFuzz && .build/release/GhostchatFuzz --target $target FILE" >&2
+    return "$status"
+  fi
+}
 
-if [ "$status" -ne 0 ]; then
-  echo "fuzz: FAILED (libFuzzer exit status $status)" >&2
-  for f in "$artifacts"/*; do
-    [ -f "$f" ] || continue
-    echo "fuzz: input $f ($(wc -c <"$f") bytes), base64:" >&2
-    base64 -w 0 "$f" >&2; echo >&2
-  done
-  echo "fuzz: reproduce with: swift build -c release --product GhostchatFuzz && .build/release/GhostchatFuzz FILE" >&2
-  exit "$status"
-fi
-echo "fuzz: no crashes"
+extra=("$@")
+for target in "${targets[@]}"; do
+  fuzz_one "$target" || exit $?
+done
+echo "fuzz: no crashes (${targets[*]})"

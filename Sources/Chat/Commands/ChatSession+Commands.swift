@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 extension ChatSession {
     /// Runs a slash command: the one implementation plain mode and the full screen share.
@@ -117,7 +118,7 @@ extension ChatSession {
     /// A title as stored: one line of printable text, at most 80 characters.
     static func cleanTitle(_ text: String) -> String {
         let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
-        let printable = String(String.UnicodeScalarView(line.unicodeScalars.filter { !TerminalSanitizer.isUnsafe($0) }))
+        let printable = String(String.UnicodeScalarView(line.unicodeScalars.filter { !SafeText.isUnsafe($0) }))
         let trimmed = printable.trimmingCharacters(in: .whitespaces)
         return trimmed.count > 80 ? String(trimmed.prefix(79)) + "…" : trimmed
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TOML
 import TOMLKit
 
 /// Settings from `config.toml` in the config directory (`~/.config/ghostchat/config.toml`).
@@ -50,9 +51,7 @@ public struct UserConfig: Equatable, Sendable {
     public init(toml: String, source: String, home: String? = nil) throws {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            throw ChatError("\(source): \(error.description) at line \(error.source.begin.line)")
+            table = try TOMLDocument.parse(toml)
         } catch {
             throw ChatError("\(source): \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TOML
 import TOMLKit
 
 /// The presets available: the built-in file plus the user's own.
@@ -36,10 +37,7 @@ public struct PresetLibrary: Sendable {
     public mutating func add(toml: String, source: String) {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            warnings.append("\(source): \(error.description) at \(error.source.begin.debugDescription); its presets are ignored")
-            return
+            table = try TOMLDocument.parse(toml)
         } catch {
             warnings.append("\(source): \(error); its presets are ignored")
             return

@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 extension Transcript {
     /// Checks what JSON types alone cannot: an id that is safe as a key and in messages,
@@ -10,7 +11,7 @@ extension Transcript {
     public func validate() throws {
         let id = metadata.id
         guard !id.isEmpty, id.count <= 64, id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }) else {
-            throw ChatError("bad id '\(TerminalSanitizer.escaped(String(id.prefix(70))))' (letters, digits and '-', at most 64)")
+            throw ChatError("bad id '\(SafeText.quoted(String(id.prefix(70)), escapingBackslashes: true))' (letters, digits and '-', at most 64)")
         }
         for (name, date) in [("createdAt", metadata.createdAt), ("updatedAt", metadata.updatedAt)] where !TranscriptDates.isPlausible(date) {
             throw ChatError("\(name) is out of range (years 1970 to 9999)")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SafeText
 
 /// Stored chats in SQLite (WAL): one row per chat, one per transcript entry.
 ///
@@ -173,7 +174,7 @@ public final class SessionStore {
                         template: try Self.column(row, "template", as: String.self)))
                 } catch {
                     let id = (row["id"] as DatabaseValue).storage.value.map { "\($0)" } ?? "?"
-                    damaged.append("chat \(TerminalSanitizer.escaped(String(id.prefix(40)))): \(error)")
+                    damaged.append("chat \(SafeText.quoted(String(id.prefix(40)), escapingBackslashes: true)): \(error)")
                 }
             }
             return (chats, damaged)
@@ -201,7 +202,7 @@ public final class SessionStore {
     private static func describe(_ value: DatabaseValue) -> String {
         switch value.storage {
         case .blob(let data): return "a \(data.count)-byte BLOB"
-        case .string(let text): return "'\(TerminalSanitizer.escaped(String(text.prefix(40))))'"
+        case .string(let text): return "'\(SafeText.quoted(String(text.prefix(40)), escapingBackslashes: true))'"
         default: return value.description
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 /// One stored chat as `ghostchat sessions` lists it.
 public struct SessionSummary: Sendable, Equatable {
@@ -17,7 +18,7 @@ extension SessionSummary {
     public var line: String {
         // Every column can come from a hand-edited database: one line, no raw controls.
         [id, ISO8601DateFormatter().string(from: updatedAt), "\(messageCount) messages", modelFile ?? "-", template, title]
-            .map { TerminalSanitizer.sanitize($0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")) }
+            .map { SafeText.shown($0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")) }
             .joined(separator: "\t")
     }
 }

@@ -23,11 +23,11 @@ enum Globals {
             }
             return .list((0..<count).map { .int(start + $0 * step) })
         }
-        scope.variables["namespace"] = .function("namespace") { _, positional, keywords in
+        scope.variables["namespace"] = .function("namespace") { interpreter, positional, keywords in
             var attributes = Dict()
             if case .dict(let initial)? = positional.first { attributes = initial }
             for (key, value) in keywords { attributes.set(key, value) }
-            return .namespace(NamespaceBox(attributes))
+            return .namespace(interpreter.made(NamespaceBox(attributes)))
         }
         scope.variables["dict"] = .function("dict") { _, positional, keywords in
             var result = Dict()

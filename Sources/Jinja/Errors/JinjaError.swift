@@ -1,3 +1,5 @@
+import SafeText
+
 /// A template that failed to parse or render, described on one line as `<name>:<line>: problem`.
 public struct JinjaError: Error, CustomStringConvertible, Sendable {
     /// `<name>:<line>: problem`, one line.
@@ -5,8 +7,10 @@ public struct JinjaError: Error, CustomStringConvertible, Sendable {
     /// The message the template passed to `raise_exception`, when that is why rendering stopped.
     public var raisedMessage: String?
 
+    /// Control characters in `description` (a template's own `raise_exception` text, names
+    /// from the template) are escaped, so it stays one line and cannot drive the terminal.
     public init(description: String, raisedMessage: String? = nil) {
-        self.description = description
+        self.description = SafeText.quoted(description)
         self.raisedMessage = raisedMessage
     }
 }

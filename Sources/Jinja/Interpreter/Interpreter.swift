@@ -27,6 +27,11 @@ final class Interpreter {
     private var depth = 0
     /// Output buffers: the template's, then one per macro call or captured block.
     private var buffers: [JStr] = [JStr()]
+    /// Scopes that define a macro (the macro holds its scope, the scope holds the macro) and
+    /// namespaces (one may be stored in itself): reference cycles, broken when a render ends
+    /// so that rendering a template leaks nothing (found by the `jinja` fuzzer).
+    private var macroScopes: [Scope] = []
+    private var namespaces: [NamespaceBox] = []
 
     init(options: JinjaRenderOptions) { self.options = options }
 
@@ -34,9 +39,23 @@ final class Interpreter {
         let globals = Scope(parent: nil)
         Globals.install(into: globals)
         let top = Scope(parent: globals)
+        defer { breakCycles() }
         for (key, value) in context { top.variables[key] = value.internalValue }
         _ = try execute(body, top)
         return buffers[0]
+    }
+
+    /// A namespace made by `namespace(...)`, remembered so its cycles can be broken.
+    func made(_ namespace: NamespaceBox) -> NamespaceBox {
+        namespaces.append(namespace)
+        return namespace
+    }
+
+    private func breakCycles() {
+        for scope in macroScopes { scope.variables.removeAll() }
+        for namespace in namespaces { namespace.attributes = Dict() }
+        macroScopes.removeAll()
+        namespaces.removeAll()
     }
 
     // MARK: limits
@@ -115,6 +134,7 @@ final class Interpreter {
                 scope.variables[name] = value
             case .macro(let name, let parameters, let macroBody, _):
                 scope.variables[name] = .macro(MacroBox(name: name, parameters: parameters, body: macroBody, scope: scope))
+                macroScopes.append(scope)
             case .filterBlock(let filters, let blockBody, let l):
                 line = l
                 let captured = Value.str(try capture(blockBody, scope))

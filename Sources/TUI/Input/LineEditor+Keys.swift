@@ -1,3 +1,5 @@
+import SafeText
+
 /// The editing keys every text field shares (the input line, the picker's title field).
 extension LineEditor {
     /// Applies an emacs-style editing key; false when `key` is not one. `singleLine` fields
@@ -30,7 +32,7 @@ extension LineEditor {
         String(String.UnicodeScalarView(text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
             if scalar == "\n" { return scalar }
             if scalar == "\t" { return " " }
-            return TerminalSafeText.needsReplacement(scalar) ? nil : scalar
+            return SafeText.isUnsafe(scalar) ? nil : scalar
         }))
     }
 }

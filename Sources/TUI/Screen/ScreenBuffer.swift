@@ -1,3 +1,5 @@
+import SafeText
+
 /// A grid of cells that views render into. The terminal adapter draws the difference
 /// between two buffers; tests compare `text` with golden strings.
 public struct ScreenBuffer: Equatable, Sendable {
@@ -35,7 +37,7 @@ public struct ScreenBuffer: Equatable, Sendable {
         guard row >= 0, row < height else { return column }
         let end = min(width, limit.map { column + max(0, $0) } ?? width)
         var x = column
-        let safe = TerminalSafeText.sanitize(String(text), keepNewlines: false)
+        let safe = SafeText.shown(String(text), newlines: false, tabWidth: 4)
         for character in safe {
             var glyph = String(character)
             var w = DisplayWidth.of(character)

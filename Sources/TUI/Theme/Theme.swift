@@ -1,3 +1,5 @@
+import SafeText
+import TOML
 import TOMLKit
 
 /// A named set of styles, one per `StyleRole`, read from a `themes/*.toml` file:
@@ -20,7 +22,8 @@ public struct Theme: Equatable, Sendable {
 
     public struct LoadError: Error, Equatable, CustomStringConvertible {
         public let message: String
-        public var description: String { message }
+        /// The message with whatever it quotes from the file escaped, on one line.
+        public var description: String { SafeText.quoted(message) }
     }
 
     /// Reads a theme file's text; `fallbackName` is used when it has no `name`.
@@ -29,9 +32,7 @@ public struct Theme: Equatable, Sendable {
         // hostile file is an error, never a stack overflow.
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw LoadError(message: "\(fallbackName): \(error.description) at line \(error.source.begin.line)")
+            root = try TOMLDocument.parse(text)
         } catch {
             throw LoadError(message: "\(fallbackName): \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 /// The conversation's lines, kept between frames: an entry is wrapped again only when its
 /// text, flags or the width change, and a reply that grows (streaming) re-wraps only its
@@ -65,7 +66,7 @@ public final class ConversationLayout: @unchecked Sendable, Equatable {
         }
         if var markdown = item.markdown {
             let before = markdown.laidOutCharacters
-            markdown.append(TerminalSafeText.sanitize(added))
+            markdown.append(SafeText.shown(added, tabWidth: 4))
             wrappedCharacters += markdown.laidOutCharacters - before
             for line in markdown.stable.dropFirst(item.stableLines.count) {
                 item.stableLines.append(ConversationView.replyLine(line, entry, width: width))
@@ -80,7 +81,7 @@ public final class ConversationLayout: @unchecked Sendable, Equatable {
         guard var wrap = item.wrap else { return }
         // The same message with text added at its end: wrap only the addition.
         let before = wrap.wrappedCharacters
-        wrap.append(TerminalSafeText.sanitize(added))
+        wrap.append(SafeText.shown(added, tabWidth: 4))
         wrappedCharacters += wrap.wrappedCharacters - before
         for line in wrap.stable.dropFirst(item.stableLines.count) {
             item.stableLines.append(ConversationView.bodyLine(line, entry, width: width))
@@ -100,14 +101,14 @@ public final class ConversationLayout: @unchecked Sendable, Equatable {
                         lines: ConversationView.block(for: entry, width: width, showCursor: showCursor))
         }
         if entry.kind == .assistant {
-            let markdown = GrowingMarkdown(width: ConversationView.textWidth(width), text: TerminalSafeText.sanitize(entry.text))
+            let markdown = GrowingMarkdown(width: ConversationView.textWidth(width), text: SafeText.shown(entry.text, tabWidth: 4))
             var item = Item(entry: Self.withoutText(entry), raw: String(decoding: Array(entry.text.utf8), as: UTF8.self),
                             width: width, showCursor: showCursor, lines: [], markdown: markdown)
             item.stableLines = markdown.stable.map { ConversationView.replyLine($0, entry, width: width) }
             item.lines = lines(of: item)
             return item
         }
-        let wrap = GrowingWrap(width: ConversationView.textWidth(width), text: TerminalSafeText.sanitize(entry.text))
+        let wrap = GrowingWrap(width: ConversationView.textWidth(width), text: SafeText.shown(entry.text, tabWidth: 4))
         var item = Item(entry: Self.withoutText(entry), raw: String(decoding: Array(entry.text.utf8), as: UTF8.self),
                         width: width, showCursor: showCursor, lines: [], wrap: wrap)
         item.stableLines = wrap.stable.map { ConversationView.bodyLine($0, entry, width: width) }

@@ -1,3 +1,5 @@
+import SafeText
+
 /// The scrollable conversation: role labels, wrapped messages (replies as Markdown), markers
 /// for system-prompt changes, interrupted replies and evicted turns.
 public enum ConversationView {
@@ -23,7 +25,7 @@ public enum ConversationView {
 
     /// One entry's lines, wrapped from scratch.
     static func block(for entry: TranscriptEntry, width: Int, showCursor: Bool) -> [StyledLine] {
-        let body = TerminalSafeText.sanitize(entry.text)
+        let body = SafeText.shown(entry.text, tabWidth: 4)
         switch entry.kind {
         case .user, .assistant:
             var text = body

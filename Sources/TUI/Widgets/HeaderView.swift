@@ -1,3 +1,5 @@
+import SafeText
+
 /// The top line(s): model, quantization, template and the active system prompt, truncated
 /// to one line or expanded (F2) to show the whole prompt.
 public enum HeaderView {
@@ -8,7 +10,7 @@ public enum HeaderView {
         if !header.quantization.isEmpty { facts.append(header.quantization) }
         if !header.template.isEmpty { facts.append(header.template) }
         let left = "ghostchat" + (facts.isEmpty ? "" : " · " + facts.joined(separator: " · "))
-        let prompt = TerminalSafeText.sanitize(header.systemPrompt, keepNewlines: false)
+        let prompt = SafeText.shown(header.systemPrompt, newlines: false, tabWidth: 4)
         let preset = header.preset.map { "[\($0)] " } ?? ""
         let system = prompt.isEmpty && preset.isEmpty ? "" : "system: " + preset + prompt
         guard expanded, !system.isEmpty else {

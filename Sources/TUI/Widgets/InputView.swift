@@ -1,3 +1,5 @@
+import SafeText
+
 /// The input editor on screen: "› " then the text wrapped by display width (character
 /// wrapping, so the cursor maps exactly), scrolled to keep the cursor visible.
 public enum InputView {
@@ -17,7 +19,7 @@ public enum InputView {
                 column = 0
                 continue
             }
-            let shown = TerminalSafeText.sanitize(String(character), keepNewlines: false, tabWidth: 1)
+            let shown = SafeText.shown(String(character), newlines: false, tabWidth: 1)
             let w = max(1, DisplayWidth.of(shown))
             if column + w > textWidth, column > 0 {
                 lines.append("")
@@ -51,7 +53,7 @@ public enum InputView {
         var index = start
         while index < characters.count, characters[index] != "\n" {
             if index == editor.cursor { cursor = (lines.count - 1, column) }
-            let shown = TerminalSafeText.sanitize(String(characters[index]), keepNewlines: false, tabWidth: 1)
+            let shown = SafeText.shown(String(characters[index]), newlines: false, tabWidth: 1)
             let w = max(1, DisplayWidth.of(shown))
             if column + w > textWidth, column > 0 {
                 lines.append("")

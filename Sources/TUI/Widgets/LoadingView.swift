@@ -1,3 +1,5 @@
+import SafeText
+
 /// Model loading: a centred label and progress bar in the conversation pane.
 public enum LoadingView {
     public static func draw(progress: Double, label: String, into buffer: inout ScreenBuffer, rows: Range<Int>) {
@@ -6,7 +8,7 @@ public enum LoadingView {
         let barWidth = max(0, min(40, buffer.width - 8))
         let clamped = min(1, max(0, progress.isFinite ? progress : 0))
         let filled = Int((Double(barWidth) * clamped).rounded(.down))
-        let title = HeaderView.truncate(TerminalSafeText.sanitize(label, keepNewlines: false), to: buffer.width)
+        let title = HeaderView.truncate(SafeText.shown(label, newlines: false, tabWidth: 4), to: buffer.width)
         if middle - 1 >= rows.lowerBound {
             buffer.put(title, row: middle - 1, column: max(0, (buffer.width - DisplayWidth.of(title)) / 2), role: .notice)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 
 /// The sessions picker as a centred box: a column header, one row per stored chat (the
 /// selected one highlighted, this window's marked ●), and a footer line with the keys, the
@@ -104,7 +105,7 @@ public enum SessionsOverlay {
         /// `text` in exactly `width` columns: cut with "…" or padded.
         private func pad(_ text: String, _ width: Int) -> String {
             // Sanitized first, so the widths measured are those drawn.
-            let safe = TerminalSafeText.sanitize(text.replacingOccurrences(of: "\n", with: " "), keepNewlines: false)
+            let safe = SafeText.shown(text.replacingOccurrences(of: "\n", with: " "), newlines: false, tabWidth: 4)
             let (kept, cut) = DisplayWidth.clip(safe, to: width)
             let shown = cut ? kept + "…" : kept
             return shown + String(repeating: " ", count: max(0, width - DisplayWidth.of(shown)))

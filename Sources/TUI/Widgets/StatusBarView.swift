@@ -1,3 +1,5 @@
+import SafeText
+
 /// The status line: state, context bar with an eviction warning, token counts and speed.
 /// Segments are dropped from the least important end when the window is narrow.
 public enum StatusBarView {
@@ -16,11 +18,11 @@ public enum StatusBarView {
         if let search = state.historySearch {
             let text = " search history: \(search.query)" + (search.failing ? " (no match)" : "")
                 + " · Ctrl-R older · Enter keeps · Esc cancels"
-            line.spans = [.init(TerminalSafeText.sanitize(text, keepNewlines: false), .statusAccent)]
+            line.spans = [.init(SafeText.shown(text, newlines: false, tabWidth: 4), .statusAccent)]
             return line
         }
         if let flash = state.flash {
-            line.spans = [.init(" " + TerminalSafeText.sanitize(flash, keepNewlines: false), .statusAccent)]
+            line.spans = [.init(" " + SafeText.shown(flash, newlines: false, tabWidth: 4), .statusAccent)]
             return line
         }
 

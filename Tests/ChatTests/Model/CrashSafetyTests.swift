@@ -1,5 +1,6 @@
 import Chat
 import Foundation
+import SafeText
 import TestSupport
 import XCTest
 
@@ -40,7 +41,7 @@ final class CrashSafetyTests: XCTestCase {
         let replies = transcript.messages.filter { $0.role == .assistant }.map(\.content)
         XCTAssertEqual(users, ["first message", "second message", "tell me a long story"],
                        "user messages are stored before their reply starts")
-        XCTAssertEqual(replies.map(TerminalSanitizer.sanitize), finished, "both finished replies are stored, exactly as printed")
+        XCTAssertEqual(replies.map { SafeText.shown($0) }, finished, "both finished replies are stored, exactly as printed")
 
         // The chat carries on from the database after the crash.
         let sessions = try GhostchatProcess.run(["sessions"], home: home)
@@ -162,7 +163,7 @@ final class CrashSafetyTests: XCTestCase {
             }
             for message in transcript.messages where message.role == .assistant {
                 // stdout shows replies sanitized, one line each unless the model wrote a newline.
-                for line in TerminalSanitizer.sanitize(message.content).split(separator: "\n", omittingEmptySubsequences: false) {
+                for line in SafeText.shown(message.content).split(separator: "\n", omittingEmptySubsequences: false) {
                     storedReplies.insert(String(line))
                 }
             }
