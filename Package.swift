@@ -48,7 +48,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ncursesw")]
         ),
         // The one TOML parser (TOMLKit behind a guard for inputs that make toml++ abort).
-        .target(name: "TOML", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TOML", dependencies: ["SafeText", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The full-screen chat: state → update → view into a ScreenBuffer; one ncurses adapter.
         .target(name: "TUI", dependencies: ["CNcurses", "SafeText", "TOML", .product(name: "TOMLKit", package: "TOMLKit")]),
         // A scripted ChatDriver with no model: `ghostchat tui-demo` and the UI tests' double.

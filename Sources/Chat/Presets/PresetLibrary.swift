@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 import TOML
 import TOMLKit
 
@@ -20,13 +21,13 @@ public struct PresetLibrary: Sendable {
         if let url = BuiltinResources.presetsFile(), let text = try? String(contentsOf: url, encoding: .utf8) {
             library.add(toml: text, source: "built-in presets")
         } else {
-            library.warnings.append("built-in presets file not found next to the executable; only your own presets are available")
+            library.warn("built-in presets file not found next to the executable; only your own presets are available")
         }
         if let userFile, FileManager.default.fileExists(atPath: userFile.path) {
             do {
                 library.add(toml: try String(contentsOf: userFile, encoding: .utf8), source: userFile.path)
             } catch {
-                library.warnings.append("\(userFile.path): cannot read (\(error.localizedDescription))")
+                library.warn("\(userFile.path): cannot read (\(error.localizedDescription))")
             }
         }
         return library
@@ -39,22 +40,22 @@ public struct PresetLibrary: Sendable {
         do {
             table = try TOMLDocument.parse(toml)
         } catch {
-            warnings.append("\(source): \(error); its presets are ignored")
+            warn("\(source): \(error); its presets are ignored")
             return
         }
         for name in table.keys.sorted() {
             guard let entry = table[name]?.table else {
-                warnings.append("\(source): '\(name)' is not a table; ignored")
+                warn("\(source): '\(name)' is not a table; ignored")
                 continue
             }
             guard let text = entry["text"]?.string, !text.isEmpty else {
-                warnings.append("\(source): preset '\(name)' has no text; ignored")
+                warn("\(source): preset '\(name)' has no text; ignored")
                 continue
             }
             var rule: ConstraintRule?
             if let check = entry["check"]?.string {
                 rule = ConstraintRule(argument: check)
-                if rule == nil { warnings.append("\(source): preset '\(name)': unknown check '\(check)'; ignored") }
+                if rule == nil { warn("\(source): preset '\(name)': unknown check '\(check)'; ignored") }
             }
             let kind = entry["kind"]?.string.flatMap(Preset.Kind.init(rawValue:)) ?? .constraint
             add(Preset(name: name.lowercased(), kind: kind, text: text, terse: entry["terse"]?.string, check: rule))
@@ -62,6 +63,10 @@ public struct PresetLibrary: Sendable {
     }
 
     public mutating func add(_ preset: Preset) { presets[preset.name] = preset }
+
+    /// Records a problem; names and values it quotes from the file have their control
+    /// characters escaped, so each warning is one clean line.
+    private mutating func warn(_ text: String) { warnings.append(SafeText.quoted(text)) }
 
     /// Looks up "a+b+c"; throws naming the first unknown part.
     public func resolve(_ spec: String) throws -> [Preset] {
