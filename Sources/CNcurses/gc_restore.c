@@ -1,6 +1,7 @@
 #include "gc_ncurses.h"
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 
 /* Runs from signal handlers: only a flag, write(2), endwin and sigaction. endwin is not
    formally async-signal-safe, but every curses program does this and the alternative is a
@@ -69,6 +70,36 @@ void gc_install_restore_handlers(void) {
         action.sa_flags = SA_RESETHAND | SA_ONSTACK;
         sigaction(signals[i], &action, &previous_actions[signals[i]]);
     }
+}
+
+/* Signal stacks are per thread: the one set up above serves the UI thread only. Threads that
+   run replies (a dispatch queue's workers, the demo's threads) get one each on first use. */
+static pthread_key_t alternate_stack_key;
+static pthread_once_t alternate_stack_once = PTHREAD_ONCE_INIT;
+
+static void free_alternate_stack(void *memory) {
+    stack_t off;
+    memset(&off, 0, sizeof off);
+    off.ss_flags = SS_DISABLE;
+    sigaltstack(&off, NULL);
+    free(memory);
+}
+
+static void make_alternate_stack_key(void) { pthread_key_create(&alternate_stack_key, free_alternate_stack); }
+
+void gc_prepare_thread_for_crashes(void) {
+    stack_t current;
+    if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
+    pthread_once(&alternate_stack_once, make_alternate_stack_key);
+    const size_t size = 1 << 16;
+    void *memory = malloc(size);
+    if (!memory) return;
+    stack_t stack;
+    memset(&stack, 0, sizeof stack);
+    stack.ss_sp = memory;
+    stack.ss_size = size;
+    if (sigaltstack(&stack, NULL) != 0) { free(memory); return; }
+    pthread_setspecific(alternate_stack_key, memory);
 }
 
 void gc_mark_curses_inactive(void) { curses_active = 0; }

@@ -12,6 +12,15 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
     public typealias SessionFactory = (_ notice: @escaping (String) -> Void, _ progress: @escaping (Double) -> Void) throws -> ChatSession
 
     private let queue = DispatchQueue(label: "ghostchat.session")
+
+    /// Runs `work` on the session queue, on a thread prepared to give the terminal back
+    /// even after a stack overflow.
+    private func onQueue(_ work: @escaping @Sendable () -> Void) {
+        queue.async {
+            NcursesTerminal.prepareWorkerThread()
+            work()
+        }
+    }
     private let makeSession: SessionFactory
     private let presets: PresetLibrary
     private var sink: (@Sendable (DriverEvent) -> Void)?
@@ -32,7 +41,7 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
 
     public func start(sink: @escaping @Sendable (DriverEvent) -> Void) {
         self.sink = sink
-        queue.async { [self] in
+        onQueue { [self] in
             emit(.loading(progress: 0, label: "loading model…"))
             // Notices raised while loading (the store could not be opened …) are held back:
             // shown before the transcript arrives, they would be replaced by it unseen.
@@ -77,7 +86,7 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
     }
 
     public func send(_ text: String) {
-        queue.async { [self] in
+        onQueue { [self] in
             guard let session else { emit(.error("the model is not loaded")); return }
             stream(session) { onText in try session.reply(to: text, onText: onText) }
         }
@@ -107,7 +116,7 @@ public final class SessionChatDriver: ChatDriver, @unchecked Sendable {
     }
 
     public func run(command name: String, argument: String) {
-        queue.async { [self] in
+        onQueue { [self] in
             guard let session else { emit(.error("the model is not loaded")); return }
             do { try perform(name: name, argument: argument, session: session) } catch { emit(.error("\(error)")) }
         }

@@ -59,6 +59,7 @@ public final class DemoChatDriver: ChatDriver, @unchecked Sendable {
         lock.unlock()
         let delay = loadDelay
         Thread.detachNewThread { [self] in
+            NcursesTerminal.prepareWorkerThread()
             for step in 1...10 {
                 emit(.loading(progress: Double(step) / 10, label: "loading demo-llama-1.1b (no model: demo driver)"))
                 Thread.sleep(forTimeInterval: delay)
@@ -68,7 +69,40 @@ public final class DemoChatDriver: ChatDriver, @unchecked Sendable {
         }
     }
 
+    /// A crash to cause when a message is sent (`ghostchat tui-demo --fault`), so the tests
+    /// can check that the terminal is given back even then.
+    public enum Fault: String, CaseIterable, Sendable {
+        /// Unbounded recursion on the thread that sends (the UI's).
+        case stackOverflow = "stack-overflow"
+        /// Unbounded recursion on the thread that streams the reply.
+        case stackOverflowWhileReplying = "stack-overflow-while-replying"
+    }
+
+    /// Set before `start`; nil (the default) is a well-behaved demo.
+    public var fault: Fault?
+
+    /// Recurses until the stack runs out. Unoptimized, or LLVM turns the recursion into a loop.
+    @inline(never) @_optimize(none)
+    static func exhaustStack(_ depth: Int) -> Int {
+        if depth < 0 { return 0 }
+        var frame = (depth, depth, depth, depth, depth, depth, depth, depth, depth, depth, depth, depth, depth, depth, depth, depth)
+        withUnsafeMutableBytes(of: &frame) { $0[0] = UInt8(truncatingIfNeeded: depth) }
+        return exhaustStack(depth + 1) &+ frame.0 &+ frame.15
+    }
+
     public func send(_ text: String) {
+        switch fault {
+        case .stackOverflow?:
+            _ = Self.exhaustStack(0)
+        case .stackOverflowWhileReplying?:
+            Thread.detachNewThread {
+                NcursesTerminal.prepareWorkerThread()
+                _ = Self.exhaustStack(0)
+            }
+            return
+        case nil:
+            break
+        }
         lock.lock()
         turns.append(TranscriptEntry(kind: .user, text: text))
         lock.unlock()
@@ -89,6 +123,7 @@ public final class DemoChatDriver: ChatDriver, @unchecked Sendable {
         lock.unlock()
         let delay = reply.count > 400 ? max(tokenDelay, 0.05) : tokenDelay
         Thread.detachNewThread { [self] in
+            NcursesTerminal.prepareWorkerThread()
             emit(.replyStarted(replacingLast: replacingLast))
             let started = Date()
             var written = ""

@@ -22,9 +22,16 @@ struct TUIDemoCommand: ParsableCommand {
     @Option(name: .customLong("load-ms"), help: "How long the pretend model takes to load, in milliseconds.")
     var loadMilliseconds: Int = 500
 
+    @Option(help: ArgumentHelp("Crash when a message is sent (for the terminal-restore tests): "
+                               + DemoChatDriver.Fault.allCases.map(\.rawValue).joined(separator: ", "), visibility: .hidden))
+    var fault: DemoChatDriver.Fault?
+
     func run() throws {
         let driver = DemoChatDriver(tokenDelay: Double(max(0, tokenMilliseconds)) / 1000,
                                     loadDelay: Double(max(0, loadMilliseconds)) / 10_000, commands: CommandSpec.session)
+        driver.fault = fault
         try TUILauncher.run(driver: driver, theme: theme, remembersTheme: false)
     }
 }
+
+extension DemoChatDriver.Fault: ExpressibleByArgument {}

@@ -60,7 +60,7 @@ final class StoreDamageTests: XCTestCase {
             return Data(json.replacingCharacters(in: range, with: replacement).utf8)
         }
         let cases: [(Data, String)] = [
-            (edited("\"createdAt\" : \"[^\"]*\"", "\"createdAt\" : \"10000-01-01T00:00:00Z\""), "out of range"),
+            (edited("\"createdAt\" : \"[^\"]*\"", "\"createdAt\" : \"10000-01-01T00:00:00Z\""), "bad date 10000-01-01"),
             (edited("\"createdAt\" : \"[^\"]*\"", "\"createdAt\" : \"0001-01-01T00:00:00Z\""), "out of range"),
             (edited("\"id\" : \"[^\"]*\"", "\"id\" : \"../../etc\\u001b[2J\""), "bad id"),
             (edited("\"topP\" : [0-9.e-]+", "\"topP\" : 7"), "top-p"),
@@ -105,4 +105,22 @@ final class StoreDamageTests: XCTestCase {
         try resumed.reply(to: "and more")
         XCTAssertEqual(try store.load(id: id).messages.filter { $0.role == .user }.map(\.content), ["mine", "and more"])
     }
+
+    /// A date with a fraction hundreds of digits long made ICU's date parser die with SIGFPE
+    /// (found by the `transcript` fuzzer); only well-formed dates reach it now.
+    func testAMalformedDateIsRefusedBeforeTheDateParser() throws {
+        let good = String(decoding: try Data(contentsOf: Self.seedTranscript), as: UTF8.self)
+        for bad in ["2026-12-07T23:56:11." + String(repeating: "3", count: 300) + "Z", "2026-12-07T23:56:11.1234567890Z",
+                    "2026-12-07 23:56:11Z", "2026-12-07T23:56:11", "+2026-12-07T23:56:11Z", "2026-12-07T23:56:11Z\\u0000"] {
+            let json = good.replacingOccurrences(of: "\"createdAt\" : \"2026-12-07T23:56:11.833Z\"", with: "\"createdAt\" : \"\(bad)\"")
+            XCTAssertNotEqual(json, good)
+            XCTAssertThrowsError(try Transcript.decode(json: Data(json.utf8)), bad) { error in
+                XCTAssertTrue("\(error)".contains("bad date"), "\(error)")
+            }
+        }
+        XCTAssertNoThrow(try Transcript.decode(json: Data(good.utf8)))
+    }
+
+    static let seedTranscript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/fuzz/corpus/transcript/three-turns.json")
 }

@@ -30,9 +30,9 @@ final class TmuxEndToEndTests: XCTestCase {
 
     /// Starts the demo inside `sh` so that, after it exits, the shell prints the exit status,
     /// the terminal modes and DONE: proof that the terminal came back usable.
-    private func startDemo(extraEnvironment: String = "", loadMilliseconds: Int = 500, waitForIdle: Bool = true) throws {
+    private func startDemo(extraEnvironment: String = "", extraArguments: String = "", loadMilliseconds: Int = 500, waitForIdle: Bool = true) throws {
         // No core file from SIGQUIT.
-        let script = "ulimit -c 0; \(extraEnvironment) '\(tmux.binary)' tui-demo --token-ms 20 --load-ms \(loadMilliseconds); "
+        let script = "ulimit -c 0; \(extraEnvironment) '\(tmux.binary)' tui-demo --token-ms 20 --load-ms \(loadMilliseconds) \(extraArguments); "
             + "echo EXIT=$?; stty -a; echo DONE; sleep 300"
         try tmux.start(command: script, columns: 100, rows: 30)
         if waitForIdle { try tmux.waitFor("● idle", because: "the demo model loads") }
@@ -254,6 +254,24 @@ final class TmuxEndToEndTests: XCTestCase {
             XCTAssertEqual(tmux.format("#{alternate_on}"), "0", "\(state), SIG\(name): alternate screen left")
             XCTAssertEqual(tmux.format("#{keypad_flag}#{keypad_cursor_flag}#{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag}"), "00000",
                            "\(state), SIG\(name): keypad and mouse modes are off")
+            tmux.killServer()
+            tmux = nil
+        }
+    }
+
+    /// A stack overflow, on the UI thread or on the thread streaming a reply, still gives the
+    /// terminal back: the restoring handler runs on a signal stack of that thread's own.
+    func testAStackOverflowRestoresTheTerminal() throws {
+        for fault in ["stack-overflow", "stack-overflow-while-replying"] {
+            if tmux == nil { tmux = TmuxSession(tmux: TmuxSession.findTmux()!, binary: binary) }
+            // Without the Swift runtime's backtrace: printing tens of thousands of frames takes a while.
+            try startDemo(extraEnvironment: "SWIFT_BACKTRACE=enable=no", extraArguments: "--fault \(fault)")
+            try tmux.type("overflow")
+            tmux.keys("Enter")
+            let screen = try tmux.waitFor("DONE", because: "the shell runs after the \(fault)")
+            XCTAssertTrue(screen.contains("EXIT=139"), "\(fault): killed by SIGSEGV:\n\(screen)")
+            try assertSaneTerminal(screen)
+            XCTAssertEqual(tmux.format("#{alternate_on}"), "0", "\(fault): alternate screen left")
             tmux.killServer()
             tmux = nil
         }

@@ -65,6 +65,9 @@ static inline void gc_put(int y, int x, const wchar_t *s, int n, attr_t attrs, s
 
 /* Call right after initscr(): installs atexit and signal handlers once, marks curses active. */
 void gc_install_restore_handlers(void);
+/* Gives the calling thread its own alternate signal stack (freed when the thread ends), so
+   the terminal-restoring handler also runs after a stack overflow on that thread. */
+void gc_prepare_thread_for_crashes(void);
 /* Leaves curses mode if still active (async-signal tolerant; used by the handlers). */
 void gc_restore_terminal(void);
 /* Called after a normal endwin() so the handlers become no-ops. */

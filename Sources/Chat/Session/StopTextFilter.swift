@@ -15,10 +15,12 @@ struct StopTextFilter {
         guard !stopped else { return "" }
         guard !stops.isEmpty else { return text }
         pending += text
-        if let cut = stops.compactMap({ pending.range(of: $0)?.lowerBound }).min() {
+        // Matched scalar by scalar with the standard library: Foundation's `range(of:)` traps
+        // on some text (found by the `keys` fuzzer in its case-insensitive form).
+        if let cut = stops.compactMap({ pending.unicodeScalars.firstRange(of: $0.unicodeScalars)?.lowerBound }).min() {
             stopped = true
             defer { pending = "" }
-            return String(pending[..<cut])
+            return String(pending.unicodeScalars[..<cut])
         }
         // Keep the longest tail that could still grow into a stop text.
         let held = stops.map { stop in

@@ -123,7 +123,14 @@ public enum TranscriptDates {
         (0...253_402_300_799).contains(date.timeIntervalSince1970)
     }
 
+    /// RFC 3339 as ghostchat writes it, with at most nanoseconds.
+    nonisolated(unsafe) private static let wellFormed = try! Regex(
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})", as: Substring.self)
+
     static func date(from text: String) -> Date? {
+        // Only a well-formed date reaches ICU's parser, which dies (SIGFPE) on some malformed
+        // ones, such as a fraction hundreds of digits long (found by the `transcript` fuzzer).
+        guard text.utf8.count <= 35, text.wholeMatch(of: wellFormed) != nil else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }

@@ -25,7 +25,10 @@ public struct InputHistory: Equatable, Sendable {
     public func search(_ query: String, before index: Int? = nil) -> Int? {
         let end = min(index ?? entries.count, entries.count)
         guard end > 0 else { return nil }
-        return (0..<end).reversed().first { query.isEmpty || entries[$0].localizedCaseInsensitiveContains(query) }
+        // Lowercased and matched scalar by scalar: Foundation's case-insensitive search traps on
+        // some text ("String index is out of bounds", found by the `keys` fuzzer).
+        let needle = query.lowercased().unicodeScalars
+        return (0..<end).reversed().first { query.isEmpty || entries[$0].lowercased().unicodeScalars.firstRange(of: needle) != nil }
     }
 
     /// The older entry, or nil when there is none.

@@ -10,6 +10,11 @@ public final class NcursesTerminal: TerminalScreen {
     private var isOpen = false
     public let colorMode: ColorMode
 
+    /// Call first on any thread that does work while the full screen is up (a driver's
+    /// queue or thread): a stack overflow there then still runs the handler that gives the
+    /// terminal back, on a signal stack of that thread's own.
+    public static func prepareWorkerThread() { gc_prepare_thread_for_crashes() }
+
     /// Enters full-screen mode. Installs handlers that restore the terminal on exit,
     /// termination signals and crashes before anything else can go wrong.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
